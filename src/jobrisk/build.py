@@ -28,7 +28,7 @@ from jobrisk.errors import ChecksumMismatchError, DataError, MissingSourceFileEr
 from jobrisk.joins import Coverage
 from jobrisk.sources import anthropic, bls, eloundou, indices, microsoft, onet
 from jobrisk.sources.readers import SourceContext
-from jobrisk.sources.registry import REGISTRY, FileState, file_state, sha256_of
+from jobrisk.sources.registry import REGISTRY, FileState, sha256_of
 
 SCHEMA_VERSION = 1
 

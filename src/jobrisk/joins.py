@@ -85,9 +85,9 @@ def link_v1_statements(
     ]
     anywhere = rest.merge(t, on="task_key").assign(link="text")
     rest = rest[~rest["task_id_v1"].isin(anywhere["task_id_v1"])]
-    occ_only = rest.merge(xw, on="code_v1").assign(task_id=pd.NA, link="crosswalk")
+    occ_only = rest.merge(xw, on="code_v1").assign(task_id=None, link="crosswalk")
     rest = rest[~rest["code_v1"].isin(xw["code_v1"])]
-    none = rest.assign(code=pd.NA, task_id=pd.NA, link="unmatched")
+    none = rest.assign(code=None, task_id=None, link="unmatched")
     cols = ["code_v1", "task_id_v1", "task_key", "code", "task_id", "link"]
     out = pd.concat([f[cols] for f in (by_id, cand, anywhere, occ_only, none)], ignore_index=True)
     out["task_id"] = out["task_id"].astype("Int64")
@@ -113,7 +113,7 @@ def allocate_usage(
     direct["share"] = direct["pct"] / direct.groupby(["release", "platform", "task_key"])[
         "code"
     ].transform("size")
-    direct = direct.assign(link="text_30_1", code_v1=pd.NA, task_id_v1=pd.NA)
+    direct = direct.assign(link="text_30_1", code_v1=None, task_id_v1=None)
     cols = [
         "release",
         "release_date",

@@ -70,7 +70,7 @@ def read_table(
                 index_col=index_col,
                 encoding=encoding,
                 thousands=thousands,
-                dtype=dtype,  # type: ignore[arg-type]
+                dtype=dtype,
                 keep_default_na=True,
             )
     except pd.errors.ParserError as exc:

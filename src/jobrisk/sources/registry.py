@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 
@@ -96,7 +96,7 @@ def get_source(source_id: str) -> Source:
     )
 
 
-class FileState(str, Enum):
+class FileState(StrEnum):
     VERIFIED = "verified"  # present and its sha256 matches the registry
     PRESENT = "present"  # present, size matches, not hashed (quick check)
     MISSING = "missing"

@@ -1,0 +1,3 @@
+from jobrisk.cli import main
+
+main()

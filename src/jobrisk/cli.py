@@ -1,0 +1,422 @@
+"""The ``jobrisk`` command: a thin layer over the library that turns its errors into one line.
+
+Exit codes: 0 ok, 2 bad input (unknown occupation, bad option), 1 any other failure.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.markup import escape
+
+from jobrisk import __version__
+from jobrisk.errors import InputError, JobriskError, UnknownOccupationError
+from jobrisk.paths import Locations, resolve_locations
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+out = Console()
+err = Console(stderr=True)
+
+
+class Context:
+    def __init__(self, data_dir: str | None, index: str | None) -> None:
+        self.locations: Locations = resolve_locations(data_dir, index)
+
+    def catalog(self) -> Any:
+        """Open the index, building it first (with a notice) when there is none yet."""
+        from jobrisk.build import read_meta
+        from jobrisk.catalog import Catalog
+
+        if read_meta(self.locations.index_path) is None:
+            err.print(
+                f"[yellow]No index at {self.locations.index_path}: building it first "
+                f"from {self.locations.data_dir} (one time, about 10 s).[/yellow]"
+            )
+            run_build(self.locations, force=False, allow_changed=False, parquet=None, quiet=True)
+        return Catalog.open(self.locations.index_path)
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False),
+    help="Folder of the public datasets "
+    "(default: $JOBRISK_DATA_DIR, then the user cache filled by `jobrisk data pull`).",
+)
+@click.option(
+    "--index",
+    type=click.Path(dir_okay=False),
+    help="Index file (default: $JOBRISK_INDEX, then index.duckdb in the user cache).",
+)
+@click.version_option(__version__, prog_name="jobrisk")
+@click.pass_context
+def cli(ctx: click.Context, data_dir: str | None, index: str | None) -> None:
+    """jobrisk: how exposed is a job to AI, which tasks, and from which evidence.
+
+    \b
+    Example:
+      jobrisk build
+      jobrisk show "Data Scientists"
+      jobrisk search "machine lerning engineer"
+    """
+    ctx.obj = Context(data_dir, index)
+
+
+# --- data ------------------------------------------------------------------------------
+
+
+@cli.group()
+def data() -> None:
+    """The public datasets: check them, or download them from their upstream addresses."""
+
+
+@data.command("status")
+@click.option("--quick", is_flag=True, help="Compare sizes only; skip the sha256 check.")
+@click.option(
+    "--files", "show_files", is_flag=True, help="List every file, not one line per source."
+)
+@pass_ctx
+def data_status(obj: Context, quick: bool, show_files: bool) -> None:
+    """Show each source as verified, present, missing or changed.
+
+    \b
+    Example:
+      jobrisk data status
+      jobrisk --data-dir ../shared/data data status --files
+    """
+    from rich.table import Table
+
+    from jobrisk.sources.pull import status, summarize
+    from jobrisk.sources.registry import FileState
+
+    loc = obj.locations
+    statuses = status(loc.data_dir, verify=not quick)
+    out.print(f"data directory: {loc.data_dir} (from {loc.data_dir_from})")
+    colors = {"verified": "green", "present": "cyan", "missing": "yellow", "changed": "red"}
+    if show_files:
+        t = Table("source", "file", "state", "bytes")
+        for s in statuses:
+            t.add_row(
+                s.source_id,
+                s.path.split("/", 1)[-1],
+                f"[{colors[s.state.value]}]{s.state.value}",
+                f"{s.expected_bytes:,}",
+            )
+    else:
+        t = Table("source", "files", "state", "detail")
+        for src in summarize(statuses):
+            detail = ", ".join(f"{src.count(k)} {k.value}" for k in FileState if src.count(k))
+            t.add_row(
+                src.source_id,
+                str(src.n_files),
+                f"[{colors[src.state.value]}]{src.state.value}",
+                detail,
+            )
+    out.print(t)
+    bad = [s for s in statuses if s.state.value in ("missing", "changed")]
+    if bad:
+        err.print(
+            f"{len(bad)} file(s) missing or changed: run `jobrisk data pull` (add --force to replace changed files)."
+        )
+        sys.exit(1)
+
+
+@data.command("pull")
+@click.option("--source", "sources", multiple=True, help="Only this source id (repeatable).")
+@click.option(
+    "--mirror", help="Download from this base URL or folder instead of the upstream addresses."
+)
+@click.option(
+    "--force", is_flag=True, help="Replace files that changed locally with the published ones."
+)
+@click.option(
+    "--accept-changed", is_flag=True, help="Keep a download whose sha256 differs from the registry."
+)
+@pass_ctx
+def data_pull(
+    obj: Context, sources: tuple[str, ...], mirror: str | None, force: bool, accept_changed: bool
+) -> None:
+    """Download the public datasets into the data directory and verify each sha256.
+
+    A download whose sha256 differs from the registry is refused unless --accept-changed.
+
+    \b
+    Example:
+      jobrisk data pull
+      jobrisk data pull --source eloundou_2023 --mirror https://example.org/jobrisk-data
+    """
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
+
+    from jobrisk.sources.pull import BytesReceived, FileDone, FileStarted, Outcome, pull
+
+    loc = obj.locations
+    out.print(f"data directory: {loc.data_dir} (from {loc.data_dir_from})")
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), DownloadColumn(), console=err
+    ) as bar:
+        tasks: dict[str, Any] = {}
+
+        def on_event(ev: Any) -> None:
+            if isinstance(ev, FileStarted):
+                tasks[ev.path] = bar.add_task(ev.path, total=ev.content_length or ev.expected_bytes)
+            elif isinstance(ev, BytesReceived) and ev.path in tasks:
+                bar.update(tasks[ev.path], completed=ev.received)
+            elif isinstance(ev, FileDone) and ev.path in tasks:
+                bar.remove_task(tasks.pop(ev.path))
+
+        report = pull(
+            loc.data_dir,
+            sources=list(sources) or None,
+            mirror=mirror,
+            force=force,
+            accept_changed=accept_changed,
+            progress=on_event,
+        )
+    for o in report.outcomes:
+        if o.outcome is not Outcome.SKIPPED_VERIFIED:
+            (out if o.ok else err).print(f"{o.outcome.value:18} {o.path}: {escape(o.message)}")
+    out.print(", ".join(f"{n} {k.value}" for k, n in report.counts().items() if n))
+    if not report.ok:
+        sys.exit(1)
+
+
+# --- build -----------------------------------------------------------------------------
+
+
+def run_build(
+    loc: Locations, *, force: bool, allow_changed: bool, parquet: Path | None, quiet: bool
+) -> Any:
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from jobrisk.build import build_index
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=quiet,
+    ) as bar:
+        task = bar.add_task("building", total=1)
+
+        def on_step(step: str, i: int, n: int) -> None:
+            bar.update(task, description=step, completed=i, total=n)
+
+        return build_index(
+            loc.data_dir,
+            loc.index_path,
+            force=force,
+            allow_changed=allow_changed,
+            progress=on_step,
+            parquet_dir=parquet,
+        )
+
+
+@cli.command()
+@click.option("--force", is_flag=True, help="Rebuild even if no source file changed.")
+@click.option(
+    "--allow-changed",
+    is_flag=True,
+    help="Build from files whose sha256 differs from the registry (marked in the index).",
+)
+@click.option(
+    "--parquet",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Also export every table as Parquet into this folder.",
+)
+@pass_ctx
+def build(obj: Context, force: bool, allow_changed: bool, parquet: Path | None) -> None:
+    """Build the index from the public datasets and print the coverage report.
+
+    Every file's sha256 is checked first; the new index replaces the old one only when it is
+    complete. A build over unchanged files returns at once.
+
+    \b
+    Example:
+      jobrisk build
+      jobrisk build --parquet exports/
+    """
+    loc = obj.locations
+    out.print(
+        f"data: {loc.data_dir} (from {loc.data_dir_from})\nindex: {loc.index_path} (from {loc.index_path_from})"
+    )
+    result = run_build(loc, force=force, allow_changed=allow_changed, parquet=parquet, quiet=False)
+    if not result.rebuilt:
+        out.print(
+            f"[green]index is up to date[/green] (no source file changed; checked in {result.seconds:.2f} s). "
+            "Use --force to rebuild."
+        )
+        return
+    if result.changed_files:
+        err.print(
+            f"[red]built from {len(result.changed_files)} changed file(s):[/red] {', '.join(result.changed_files)}"
+        )
+    from jobrisk.catalog import Catalog
+
+    with Catalog.open(loc.index_path) as cat:
+        print_coverage(cat.coverage())
+    out.print(
+        f"[green]built[/green] {len(result.tables)} tables in {result.seconds:.1f} s -> {loc.index_path}"
+    )
+    if parquet:
+        out.print(f"Parquet exports in {parquet}")
+
+
+def print_coverage(cov: Any) -> None:
+    from rich.table import Table
+
+    t = Table(
+        "source",
+        "table",
+        "read",
+        "joined",
+        "unmatched",
+        "note",
+        title="Coverage",
+        title_justify="left",
+    )
+    for r in cov.itertuples():
+        t.add_row(
+            r.source_id,
+            r.table,
+            f"{r.rows_read:,}",
+            f"{r.rows_joined:,}",
+            f"[yellow]{r.rows_unmatched:,}[/yellow]" if r.rows_unmatched else "0",
+            r.note,
+        )
+    out.print(t)
+
+
+@cli.command()
+@pass_ctx
+def coverage(obj: Context) -> None:
+    """Print the coverage report of the current index: rows read, joined, unmatched per source.
+
+    \b
+    Example:
+      jobrisk coverage
+    """
+    with obj.catalog() as cat:
+        print_coverage(cat.coverage())
+
+
+# --- catalog ---------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100))
+@pass_ctx
+def search(obj: Context, query: str, limit: int) -> None:
+    """Find occupations by title, alternate title or abbreviation; typos are tolerated.
+
+    \b
+    Example:
+      jobrisk search "machine lerning engineer"
+      jobrisk search RN
+    """
+    from rich.table import Table
+
+    with obj.catalog() as cat:
+        hits = cat.search(query, limit=limit)
+    t = Table("code", "occupation", "matched", "kind", "score")
+    for h in hits:
+        t.add_row(h.code, h.title, h.matched, h.kind, f"{h.score:.0f}")
+    out.print(t)
+
+
+@cli.command()
+@click.argument("occupation")
+@click.option(
+    "--tasks",
+    "n_tasks",
+    default=12,
+    show_default=True,
+    type=click.IntRange(0, 500),
+    help="How many tasks to list.",
+)
+@pass_ctx
+def show(obj: Context, occupation: str, n_tasks: int) -> None:
+    """Show one occupation's evidence: who it is, tasks with their AI signals, published measures.
+
+    OCCUPATION is an O*NET-SOC code (15-2051.00), a SOC code (15-2051) or a title.
+
+    \b
+    Example:
+      jobrisk show 15-2051.00
+      jobrisk show "Registered Nurses"
+    """
+    from jobrisk.render import render_occupation
+
+    with obj.catalog() as cat:
+        render_occupation(cat, occupation, out, n_tasks=n_tasks)
+
+
+@cli.command("list")
+@click.argument("group", required=False)
+@pass_ctx
+def list_(obj: Context, group: str | None) -> None:
+    """List SOC major groups, or the occupations in one SOC group.
+
+    \b
+    Example:
+      jobrisk list
+      jobrisk list 15-1200
+    """
+    from rich.table import Table
+
+    with obj.catalog() as cat:
+        if group is None:
+            t = Table("major group", "title")
+            for r in cat.groups("major").itertuples():
+                t.add_row(r.code, r.title)
+        else:
+            t = Table("code", "occupation", "job zone", "employment", "median wage")
+            for r in cat.list_group(group).itertuples():
+                t.add_row(
+                    r.code,
+                    r.title,
+                    _fmt(r.job_zone),
+                    _fmt(r.employment),
+                    _fmt(r.annual_median_wage, "$"),
+                )
+    out.print(t)
+
+
+def _fmt(v: Any, prefix: str = "") -> str:
+    try:
+        if v is None or v != v:
+            return "-"
+        return f"{prefix}{float(v):,.0f}"
+    except (TypeError, ValueError):
+        return "-"
+
+
+def main() -> None:
+    """Entry point: run the CLI, turning jobrisk errors into one clear message and an exit code."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        err.print("aborted")
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2)
+    except (InputError, UnknownOccupationError) as exc:
+        err.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False)
+        sys.exit(2)
+    except JobriskError as exc:
+        err.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        err.print("interrupted; the previous index is untouched")
+        sys.exit(130)
