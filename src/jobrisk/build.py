@@ -12,6 +12,7 @@ index usable. A second build over unchanged files returns at once.
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import time
@@ -166,8 +167,34 @@ def build_index(
     )
 
 
+def _remove_stale_temps(index_path: Path) -> None:
+    """Delete ``.<index>.<pid>.tmp`` (and its ``.wal``) left by a build whose process is gone.
+
+    A killed build cannot clean up after itself; a temp file of a live process (another build
+    writing now) is left alone.
+    """
+    prefix = f".{index_path.name}."
+    for stale in index_path.parent.glob(f"{glob.escape(prefix)}*.tmp*"):
+        pid = stale.name[len(prefix) :].split(".", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _process_alive(int(pid)):
+            stale.unlink(missing_ok=True)
+
+
+def _process_alive(pid: int) -> bool:
+    if os.name == "nt":  # os.kill would terminate it there; keep the file
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists but belongs to someone else
+        return True
+    return True
+
+
 def _write_atomically(index_path: Path, tables: dict[str, pd.DataFrame]) -> None:
     index_path.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temps(index_path)
     tmp = index_path.with_name(f".{index_path.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     try:

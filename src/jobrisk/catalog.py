@@ -321,49 +321,63 @@ class Catalog:
     # --- search ------------------------------------------------------------------------
 
     @cached_property
-    def _search_index(self) -> tuple[list[str], pd.DataFrame]:
+    def _search_index(self) -> _TitleIndex:
         df = self.query(
-            """select code, title as matched, 'title' as kind from occupations
-               union all
-               select t.code, t.title, t.kind from occupation_titles t"""
+            """select t.code, t.title as matched, t.kind, o.title
+               from (select code, title, 'title' as kind from occupations
+                     union all select code, title, kind from occupation_titles) t
+               join occupations o using (code)"""
         )
-        names = self.query("select code, title from occupations")
-        df = df.merge(names, on="code")
         df["norm"] = df["matched"].map(normalize_title)
-        df = df.drop_duplicates(["code", "norm"]).reset_index(drop=True)
-        return df["norm"].tolist(), df
+        df = df.drop_duplicates(["code", "norm"])
+        return _TitleIndex(
+            norm=df["norm"].tolist(),
+            code=df["code"].tolist(),
+            title=df["title"].tolist(),
+            matched=df["matched"].tolist(),
+            kind=df["kind"].tolist(),
+        )
 
     def search(self, query: str, limit: int = 10) -> list[SearchHit]:
-        """Occupations whose title, alternate, short or reported title matches ``query``."""
+        """Occupations whose title, alternate, short or reported title matches ``query``.
+
+        Each occupation appears once, with its best-matching title; ties go to the
+        occupation's own title, then to the title closest in length to the query.
+        """
         from rapidfuzz import fuzz, process
 
+        if len(query) > 200:
+            raise InputError("search text longer than 200 characters", hint="search a job title")
         q = normalize_title(query)
         if not q:
             raise InputError("empty search", hint='try a job title, e.g. "registered nurse"')
-        if len(query) > 200:
-            raise InputError("search text longer than 200 characters", hint="search a job title")
-        choices, df = self._search_index
-        exact = [i for i, c in enumerate(choices) if c == q]
-        found = process.extract(q, choices, scorer=fuzz.WRatio, limit=max(200, limit * 20))
-        scored = {i: float(s) for _, s, i in found}
-        for i in exact:
-            scored[i] = 100.0 + 1.0
-        best: dict[str, tuple[float, int, int]] = {}
-        for i, s in scored.items():
-            row = df.iloc[i]
-            key = (s, -KIND_RANK.get(str(row["kind"]), 3), -abs(len(choices[i]) - len(q)))
-            if row["code"] not in best or key > best[row["code"]][:3]:
-                best[row["code"]] = (*key, i)  # type: ignore[assignment]
-        ranked = sorted(best.items(), key=lambda kv: kv[1][:3], reverse=True)[:limit]
-        hits = []
-        for code, (s, _, _, i) in ranked:  # type: ignore[misc]
-            row = df.iloc[i]
-            hits.append(
-                SearchHit(
-                    code, str(row["title"]), str(row["matched"]), str(row["kind"]), min(s, 100.0)
-                )
+        ix = self._search_index
+        found = process.extract(q, ix.norm, scorer=fuzz.WRatio, limit=max(200, limit * 20))
+        best: dict[str, tuple[float, int, int, int]] = {}
+        for _, score, i in found:
+            exact = ix.norm[i] == q
+            key = (
+                float(score) + (1.0 if exact else 0.0),
+                -KIND_RANK.get(ix.kind[i], 3),
+                -abs(len(ix.norm[i]) - len(q)),
+                i,
             )
-        return hits
+            if ix.code[i] not in best or key[:3] > best[ix.code[i]][:3]:
+                best[ix.code[i]] = key
+        ranked = sorted(best.values(), key=lambda k: k[:3], reverse=True)[:limit]
+        return [
+            SearchHit(ix.code[i], ix.title[i], ix.matched[i], ix.kind[i], min(score, 100.0))
+            for score, _, _, i in ranked
+        ]
+
+
+@dataclass(frozen=True)
+class _TitleIndex:
+    norm: list[str]
+    code: list[str]
+    title: list[str]
+    matched: list[str]
+    kind: list[str]
 
 
 def normalize_title(text: str) -> str:

@@ -35,6 +35,17 @@ class SourceContext:
 
 
 _LINE = re.compile(r"line (\d+)")
+# "EOF inside string starting at row N": pandas counts that row from 0 with the header as row 0
+_ROW = re.compile(r"starting at row (\d+)")
+
+
+def _parser_line(message: str) -> int | None:
+    """The line (header = 1) a pandas ParserError message points at, if it names one."""
+    if m := _LINE.search(message):
+        return int(m.group(1))
+    if m := _ROW.search(message):
+        return int(m.group(1)) + 1
+    return None
 
 
 def read_table(
@@ -74,9 +85,8 @@ def read_table(
                 keep_default_na=True,
             )
     except pd.errors.ParserError as exc:
-        m = _LINE.search(str(exc))
         raise MalformedSourceError(
-            rel, int(m.group(1)) if m else None, str(exc).strip(), source_id=source_id
+            rel, _parser_line(str(exc)), str(exc).strip(), source_id=source_id
         ) from exc
     except (UnicodeDecodeError, ValueError, OSError) as exc:
         raise MalformedSourceError(

@@ -1,0 +1,105 @@
+"""The real `jobrisk` command in a subprocess: output, exit codes, no stack traces."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def run(*args: str, index: Path, data: Path) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "COLUMNS": "200",
+        "JOBRISK_INDEX": str(index),
+        "JOBRISK_DATA_DIR": str(data),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "jobrisk", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+def test_show_prints_the_evidence_report(built_index: Path, shared_data_dir: Path) -> None:
+    r = run("show", "15-2051.00", index=built_index, data=shared_data_dir)
+    assert r.returncode == 0, r.stderr
+    for text in (
+        "Data Scientists",
+        "Computer and Mathematical Occupations (15-0000)",
+        "Job zone: 4",
+        "262,440",  # BLS OEWS May 2025 employment, SOC 15-2051
+        "Analyze, manipulate, or process large sets of data using statistical software.",
+        "Eloundou et al. beta (human labels)",
+        "0.594",  # occ_level.csv human_rating_beta for 15-2051.00, rounded
+        "CC BY 4.0",
+    ):
+        assert text in r.stdout
+
+
+def test_search_finds_a_typo(built_index: Path, shared_data_dir: Path) -> None:
+    r = run("search", "machine lerning engineer", index=built_index, data=shared_data_dir)
+    assert r.returncode == 0, r.stderr
+    assert "15-2051.00" in r.stdout and "Machine Learning Engineer" in r.stdout
+
+
+@pytest.mark.parametrize("query", ["99-9999", "15-2051.77", "zzzz qqqq"])
+def test_unknown_occupation_is_bad_input_with_a_hint(
+    built_index: Path, shared_data_dir: Path, query: str
+) -> None:
+    r = run("show", query, index=built_index, data=shared_data_dir)
+    assert r.returncode == 2
+    assert "no O*NET occupation matches" in r.stderr
+    assert "Traceback" not in r.stderr + r.stdout
+
+
+def test_missing_index_and_missing_data_explain_what_to_do(tmp_path: Path) -> None:
+    r = run("show", "15-2051.00", index=tmp_path / "none.duckdb", data=tmp_path / "nodata")
+    assert r.returncode == 1
+    assert "missing file" in r.stderr and "jobrisk data pull" in r.stderr
+    assert "Traceback" not in r.stderr
+    assert not (tmp_path / "none.duckdb").exists()
+
+
+def test_build_reports_up_to_date_and_coverage(built_index: Path, shared_data_dir: Path) -> None:
+    r = run("build", index=built_index, data=shared_data_dir)
+    assert r.returncode == 0, r.stderr
+    assert "index is up to date" in r.stdout
+    cov = run("coverage", index=built_index, data=shared_data_dir)
+    assert cov.returncode == 0
+    assert "task_exposure_labels" in cov.stdout and "18,739" in cov.stdout
+
+
+def test_data_status_verifies_every_source(built_index: Path, shared_data_dir: Path) -> None:
+    r = run("data", "status", index=built_index, data=shared_data_dir)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.count("verified") >= 13
+    assert "missing" not in r.stdout and "changed" not in r.stdout
+
+
+def test_every_command_help_has_an_example(built_index: Path, shared_data_dir: Path) -> None:
+    for cmd in (
+        ["build"],
+        ["show"],
+        ["search"],
+        ["list"],
+        ["coverage"],
+        ["data", "status"],
+        ["data", "pull"],
+    ):
+        r = run(*cmd, "--help", index=built_index, data=shared_data_dir)
+        assert r.returncode == 0
+        assert "Example:" in r.stdout, cmd
+
+
+def test_list_group(built_index: Path, shared_data_dir: Path) -> None:
+    r = run("list", "15-2050", index=built_index, data=shared_data_dir)
+    assert r.returncode == 0
+    assert "Business Intelligence Analysts" in r.stdout
+    bad = run("list", "computers", index=built_index, data=shared_data_dir)
+    assert bad.returncode == 2 and "not a SOC group code" in bad.stderr
