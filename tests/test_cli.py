@@ -103,3 +103,60 @@ def test_list_group(built_index: Path, shared_data_dir: Path) -> None:
     assert "Business Intelligence Analysts" in r.stdout
     bad = run("list", "computers", index=built_index, data=shared_data_dir)
     assert bad.returncode == 2 and "not a SOC group code" in bad.stderr
+
+
+def test_data_pull_from_a_mirror_then_status(
+    tmp_path: Path, built_index: Path, shared_data_dir: Path
+) -> None:
+    data = tmp_path / "data"
+    r = run(
+        "--data-dir",
+        str(data),
+        "data",
+        "pull",
+        "--source",
+        "eloundou_2023",
+        "--mirror",
+        str(shared_data_dir),
+        index=built_index,
+        data=shared_data_dir,
+    )
+    assert r.returncode == 0, r.stderr
+    assert "10 downloaded" in r.stdout
+    assert (data / "eloundou_2023" / "occ_level.csv").read_bytes() == (
+        shared_data_dir / "eloundou_2023" / "occ_level.csv"
+    ).read_bytes()
+    status = run("--data-dir", str(data), "data", "status", index=built_index, data=shared_data_dir)
+    assert status.returncode == 1
+    assert "eloundou_2023" in status.stdout and "verified" in status.stdout
+    assert "missing" in status.stdout and "jobrisk data pull" in status.stderr
+
+
+def test_unknown_source_id_is_bad_input(
+    built_index: Path, shared_data_dir: Path, tmp_path: Path
+) -> None:
+    r = run(
+        "--data-dir",
+        str(tmp_path),
+        "data",
+        "pull",
+        "--source",
+        "nope",
+        index=built_index,
+        data=shared_data_dir,
+    )
+    assert r.returncode == 2
+    assert "nope" in r.stderr and "eloundou_2023" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_build_exports_parquet(built_index: Path, shared_data_dir: Path, tmp_path: Path) -> None:
+    import duckdb
+
+    r = run("build", "--parquet", str(tmp_path / "pq"), index=built_index, data=shared_data_dir)
+    assert r.returncode == 0, r.stderr
+    tasks = tmp_path / "pq" / "tasks.parquet"
+    assert tasks.is_file()
+    with duckdb.connect() as con:
+        n = con.execute("select count(*) from read_parquet(?)", [tasks.as_posix()]).fetchone()
+    assert n == (18796,)
