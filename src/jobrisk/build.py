@@ -313,8 +313,13 @@ def _step_bls(ctx: SourceContext, t: Tables) -> list[Coverage]:
     p = proj[proj["row_type"] == "Line item"].drop_duplicates("soc_code").set_index("soc_code")
     p_hit = occ["soc_code"].isin(p.index)
     pp = p.reindex(occ["soc_code"])
-    for col in ("employment_2034", "change_pct_2024_34", "annual_openings", "entry_education"):
-        occ[f"projected_{col}" if not col.startswith("entry") else col] = pp[col].to_numpy()
+    for col, name in (
+        ("employment_2034", "projected_employment_2034"),
+        ("change_pct_2024_34", "projected_change_pct_2024_34"),
+        ("annual_openings", "projected_annual_openings"),
+        ("entry_education", "entry_education"),
+    ):
+        occ[name] = pp[col].to_numpy()
     occ["projection_match"] = p_hit.map({True: "detailed", False: "missing"})
     t["occupations"] = occ
     covs = []

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from jobrisk.sources.anthropic import RELEASES
 from jobrisk.sources.readers import text_key
 
 MATCH_QUALITIES = ("exact", "split", "aggregated", "missing")
@@ -153,8 +154,6 @@ def allocate_usage(
 
 
 def source_of_release(release: str) -> str:
-    from jobrisk.sources.anthropic import RELEASES
-
     return next(r.source_id for r in RELEASES if r.release == release)
 
 

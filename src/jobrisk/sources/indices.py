@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from jobrisk.errors import MalformedSourceError
 from jobrisk.sources.readers import SourceContext, read_table
 
 AIOE = "felten_aioe"
@@ -74,8 +75,6 @@ def webb(ctx: SourceContext) -> pd.DataFrame:
     try:
         w = pd.read_stata(path)
     except (ValueError, OSError) as exc:
-        from jobrisk.errors import MalformedSourceError
-
         raise MalformedSourceError(
             f"{WEBB}/final_df_out.dta", None, f"cannot be read: {exc}", source_id=WEBB
         ) from exc
