@@ -107,7 +107,7 @@ def build_index(
             export_parquet(index_path, parquet_dir)
         return BuildResult(index_path, False, time.perf_counter() - started)
 
-    ctx = SourceContext(data_dir, allow_changed=allow_changed)
+    ctx = SourceContext(data_dir, allow_changed=allow_changed, verified=True)
     tables: dict[str, pd.DataFrame] = {}
     coverage: list[Coverage] = []
     for i, (label, step) in enumerate(STEPS, start=1):

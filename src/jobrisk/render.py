@@ -127,8 +127,9 @@ def render_occupation(cat: Catalog, query: str, console: Console, *, n_tasks: in
         "anthropic_economic_index/release_2025_03_27",
         "anthropic_economic_index/labor_market_impacts",
     }
-    for s in cat.sources():
+    sources = cat.sources()
+    for s in sources:
         if s.source_id in used:
             console.print(f"[dim]- {escape(s.citation)} ({escape(s.license)})[/dim]")
-    onet = next(s for s in cat.sources() if s.source_id == "onet_30_1")
+    onet = next(s for s in sources if s.source_id == "onet_30_1")
     console.print(f"[dim]{escape(onet.attribution)}[/dim]")

@@ -20,12 +20,19 @@ from jobrisk.sources.registry import get_source, require_file
 
 @dataclass(frozen=True)
 class SourceContext:
-    """Where the files are, and whether a changed file may still be read (``--allow-changed``)."""
+    """Where the files are, and whether a changed file may still be read (``--allow-changed``).
+
+    ``verified`` says the caller already checked every file's sha256 (the build does, once, in
+    :func:`jobrisk.build.fingerprint`), so reading a file does not hash it again.
+    """
 
     data_dir: Path
     allow_changed: bool = False
+    verified: bool = False
 
     def path(self, source_id: str, name: str) -> Path:
+        if self.verified:
+            return self.data_dir / get_source(source_id).file(name).path
         try:
             return require_file(self.data_dir, source_id, name)
         except ChecksumMismatchError:
