@@ -31,7 +31,8 @@ from jobrisk.sources import anthropic, bls, eloundou, indices, microsoft, onet
 from jobrisk.sources.readers import SourceContext
 from jobrisk.sources.registry import REGISTRY, FileState, sha256_of
 
-SCHEMA_VERSION = 2  # 2: Frey-Osborne SOC 2000 / OES-only codes mapped (FREY_OSBORNE_CODE_MAP)
+SCHEMA_VERSION = 3  # 2: Frey-Osborne SOC 2000 / OES-only codes mapped (FREY_OSBORNE_CODE_MAP)
+# 3: the label model's tables are label_model_features / label_model_params (format 2)
 
 Progress = Callable[[str, int, int], None]
 
@@ -628,7 +629,7 @@ ModelStep = Callable[[Tables, bool, Callable[[int, int], None]], None]
 
 
 def _model_label_model(t: Tables, with_embeddings: bool, sub: Callable[[int, int], None]) -> None:
-    from jobrisk.matching.label_model import label_model_tables
+    from jobrisk.matching.labels import label_model_tables
 
     t.update(label_model_tables(t["task_exposure_labels"]))
 

@@ -29,7 +29,9 @@ from jobrisk.validation.loop import (
     EvalReport,
     Labeler,
     LabelPrediction,
+    ModelLabeler,
     TrainingSide,
+    TransferLabeler,
     format_report,
     load_eval_data,
     log_run,
@@ -123,7 +125,7 @@ def tiny_run(config: EvalConfig = TINY, labeler: Labeler = constant_labeler) -> 
 
 
 HAVE_LEXICAL = importlib.util.find_spec("jobrisk.matching.lexical") is not None
-HAVE_LABEL_MODEL = importlib.util.find_spec("jobrisk.matching.label_model") is not None
+HAVE_LABEL_MODEL = importlib.util.find_spec("jobrisk.matching.labels") is not None
 
 
 @pytest.fixture(scope="module")
@@ -515,8 +517,9 @@ def test_restricted_top_k_read_off_the_full_ranking_equals_a_restricted_search(
 def test_real_run_with_the_label_model_on_a_training_subsample(
     catalog: Catalog, real_data: EvalData, lexical: Any
 ) -> None:
-    # the label model trains in ~35 s per fold on the full training side; 3,000 labelled
-    # rows (seed 0) keep this test to a few seconds, and the run still has to beat chance
+    # the label model trains in ~15 s per fold on the full training side (more on a busy
+    # machine); 3,000 labelled rows (seed 0) keep this test to a few seconds, and the run
+    # still has to beat chance
     labels = real_data.labels.sample(3000, random_state=0).reset_index(drop=True)
     config = EvalConfig(labeler="model", sample=5, folds=2, layouts=("original", "noisy"))
     report = run_eval(
@@ -532,3 +535,68 @@ def test_real_run_with_the_label_model_on_a_training_subsample(
     # a constant labeler has kappa 0; a model that learnt anything from other groups beats it
     assert b.overall.e_kappa > 0.1
     assert report.settings()["labeler"] == "model"
+
+
+@pytest.mark.skipif(
+    not (HAVE_LEXICAL and HAVE_LABEL_MODEL), reason="the matchers or the label model are not there"
+)
+def test_the_model_labeler_at_full_twin_weight_is_the_twins_vote(
+    catalog: Catalog, real_data: EvalData, lexical: Any
+) -> None:
+    # twin_weight=1 leaves only the matched training-side tasks' votes: wherever the matcher
+    # found a labelled twin the label must be the similarity-weighted vote of TransferLabeler
+    labels = real_data.labels.sample(2000, random_state=1).reset_index(drop=True)
+    runs = {}
+    for name, labeler in (
+        ("model", ModelLabeler((("calibration_folds", "0"), ("twin_weight", "1")))),
+        ("transfer", TransferLabeler(k=5)),
+    ):
+        runs[name] = run_eval(
+            catalog,
+            EvalConfig(sample=3, folds=2, layouts=("original",)),
+            data=replace(real_data, labels=labels),
+            matcher_factory=lambda corpus: lexical,
+            labeler=labeler,
+        ).scored
+    voted = [(m, t) for m, t in zip(runs["model"], runs["transfer"], strict=True) if t.confidence]
+    assert len(voted) >= 20
+    agree = np.mean([m.predicted_e == t.predicted_e for m, t in voted])
+    assert agree > 0.97  # ties between labels may break the other way
+
+
+def test_the_report_floor_is_the_products_label_floor() -> None:
+    from jobrisk.matching.labels import CONFIDENCE_FLOOR
+    from jobrisk.validation.loop import LABEL_FLOOR
+
+    assert LABEL_FLOOR == CONFIDENCE_FLOOR
+
+
+def test_agreement_above_the_floor_keeps_only_confident_texts() -> None:
+    from jobrisk.validation.scoring import score_above_floor
+
+    def text(layout: str, group: str, human: str, pred: str, conf: float) -> ScoredText:
+        return ScoredText(
+            layout=layout, text="t", group=group, code="11-1011.00", task_id=1, retrieved=(),
+            dwa_hit_rank=None, minor_hit_rank=None, human_e=human, predicted_e=pred,
+            confidence=conf, gpt4_e=human,
+        )  # fmt: skip
+
+    rows = [
+        text("original", "11-0000", "E0", "E0", 0.9),
+        text("original", "11-0000", "E1", "E1", 0.8),
+        text("original", "13-0000", "E1", "E0", 0.7),
+        text("original", "13-0000", "E2", "E2", 0.6),
+        text("terse", "11-0000", "E2", "E0", 0.3),  # below the floor: not counted
+        text("terse", "13-0000", "E0", "E0", 0.55),  # at the floor: counted
+    ]
+    f = score_above_floor(rows, 0.55)
+    assert (f.n, f.kept) == (6, 5)
+    assert f.accuracy == pytest.approx(4 / 5)
+    kept = [r for r in rows if r.confidence >= 0.55]
+    assert f.kappa == pytest.approx(
+        cohen_kappa([r.human_e for r in kept], [r.predicted_e for r in kept])
+    )
+    # 13-0000 kept: (E1,E0) (E2,E2) (E0,E0): p_o 2/3; p_e = 1/3*2/3 + 1/3*1/3 = 1/3 -> 0.5
+    assert (f.worst_group, f.worst_group_kappa) == ("13-0000", pytest.approx(0.5))
+    assert f.groups_below == 0
+    assert f.worst_layout == "original"  # terse keeps one text: kappa undefined, ranked last

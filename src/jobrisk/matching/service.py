@@ -15,7 +15,7 @@ from jobrisk.catalog import Catalog
 from jobrisk.errors import DataError, InputError
 from jobrisk.matching.base import Matcher
 from jobrisk.matching.calibration import LEXICAL_CALIBRATION, SEMANTIC_CALIBRATION, Calibration
-from jobrisk.matching.label_model import LABEL_FLOOR, LabelModel, load_label_model
+from jobrisk.matching.labels import CONFIDENCE_FLOOR, LabelModel, load_label_model, twin_votes
 from jobrisk.matching.lexical import LexicalMatcher, task_corpus
 from jobrisk.matching.semantic import (
     NO_EMBEDDINGS,
@@ -32,17 +32,23 @@ MATCHERS = ("auto", "lexical", "semantic")
 
 @dataclass(frozen=True)
 class ModelLabeler:
-    """The label model behind the :class:`~jobrisk.role_evidence.Labeler` protocol."""
+    """The label model behind the :class:`~jobrisk.role_evidence.Labeler` protocol: its text
+    prediction blended with the human E-labels of the ``twin_k`` closest O*NET tasks
+    (``twin_labels``), as the validation loop measures it."""
 
     model: LabelModel
+    matcher: Matcher
+    twin_labels: Callable[[str, int], tuple[str | None, str | None]]
 
     def guess(self, texts: Sequence[str]) -> list[LabelGuess]:
-        p = self.model.predict(list(texts))
+        texts = list(texts)
+        k = self.model.config.twin_k
+        votes = twin_votes(
+            self.matcher.search(texts, k=k), lambda c, t: self.twin_labels(c, t)[0], k
+        )
         return [
-            LabelGuess(str(e), float(ec), None if t is None else str(t), tc)
-            for e, ec, t, tc in zip(
-                p.e_label, p.e_confidence, p.t_label, p.t_confidence, strict=True
-            )
+            LabelGuess(r.e_label, r.e_confidence, r.t_label, r.t_confidence)
+            for r in self.model.predict(texts, votes).records()
         ]
 
 
@@ -92,10 +98,6 @@ def _setup(cat: Catalog, kind: str) -> MatchingSetup:
                 matcher, calibration = SemanticMatcher(corpus, vectors), SEMANTIC_CALIBRATION
     if matcher is None:
         matcher = LexicalMatcher(task_corpus(cat))
-    model = load_label_model(cat)
-    labeler = ModelLabeler(model) if model is not None else None
-    if labeler is None:
-        notes.append("no label model in the index: tasks without an O*NET twin stay unmatched")
     tasks = load_evidence(cat).tasks
     human = tasks["human_e"].fillna(tasks["gpt4_e"])
     lookup = {
@@ -106,11 +108,17 @@ def _setup(cat: Catalog, kind: str) -> MatchingSetup:
     def twin_labels(code: str, task_id: int) -> tuple[str | None, str | None]:
         return lookup.get((code, task_id), (None, None))
 
+    labeler: ModelLabeler | None = None
+    try:
+        labeler = ModelLabeler(load_label_model(cat), matcher, twin_labels)
+    except DataError:
+        notes.append("no label model in the index: tasks without an O*NET twin stay unmatched")
+
     return MatchingSetup(
         matcher=matcher,
         calibration=calibration,
         labeler=labeler,
-        policy=MatchPolicy(match_floor=calibration.floor, label_floor=LABEL_FLOOR),
+        policy=MatchPolicy(match_floor=calibration.floor, label_floor=CONFIDENCE_FLOOR),
         twin_labels=twin_labels,
         notes=tuple(notes),
     )

@@ -20,7 +20,6 @@ passed in (``matcher_factory=``, ``labeler=``) and the real ones are resolved by
 
 from __future__ import annotations
 
-import importlib.util
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -39,12 +38,15 @@ from jobrisk.validation.layouts import LAYOUTS, check_layouts, render
 from jobrisk.validation.runlog import append_run, code_version, run_record
 from jobrisk.validation.scoring import (
     E_LABELS,
+    FloorScore,
     Scoreboard,
     ScoredText,
     TargetCheck,
     check_targets,
+    format_floor_score,
     format_scoreboard,
     hit_rank,
+    score_above_floor,
     score_texts,
 )
 from jobrisk.validation.splits import (
@@ -58,6 +60,9 @@ from jobrisk.validation.splits import (
 )
 
 MATCHERS = ("lexical", "semantic")
+LABEL_FLOOR = 0.55
+"""The product's label floor (``jobrisk.matching.labels.CONFIDENCE_FLOOR``; a test keeps the
+two equal): the report also scores the labels at or above it, the ones a role shows."""
 LABELERS = ("model", "transfer")
 
 Progress = Callable[[int, int, str], None]
@@ -167,28 +172,51 @@ def _option_value(text: str) -> int | float | str | bool:
 
 @dataclass(frozen=True)
 class ModelLabeler:
-    """The label model of :mod:`jobrisk.matching.label_model`, trained per fold on the training
-    side's texts and human E-labels; ``options`` go to ``train_label_model`` as keyword
-    arguments (numbers and true/false converted), e.g. ``c_e=1``."""
+    """The label model of :mod:`jobrisk.matching.labels` as the product uses it, trained per
+    fold on the training side's texts and human E-labels (calibration folds over its major
+    groups), its prediction blended with the votes of the ``twin_k`` training-side tasks the
+    restricted matcher returns. ``options`` set :class:`~jobrisk.matching.labels.LabelModelConfig`
+    fields (numbers, true/false and comma lists converted), e.g. ``twin_weight=0``."""
 
     options: tuple[tuple[str, str], ...] = ()
 
     def __call__(self, train: TrainingSide, texts: Sequence[str]) -> list[LabelPrediction]:
-        try:
-            from jobrisk.matching.label_model import train_label_model
-        except ImportError as exc:
-            raise InputError(
-                f"the label model is not available ({exc})", hint="use --labeler transfer"
-            ) from exc
+        from jobrisk.matching.labels import LabelModelConfig, train_label_model, twin_votes
+
         kwargs: dict[str, Any] = {k: _option_value(v) for k, v in self.options}
-        # only the E-label is scored, so the automation-level classifier is not fitted
+        if isinstance(kwargs.get("augment_layouts"), str):
+            kwargs["augment_layouts"] = check_layouts(kwargs["augment_layouts"].split("+"))
+        try:
+            config = LabelModelConfig(**kwargs)
+        except TypeError as exc:
+            raise InputError(
+                f"bad label model option ({exc})", hint="options are LabelModelConfig fields"
+            ) from exc
+        # only the E-label is scored, so the automation-level head is not fitted
         model = train_label_model(
-            list(train.labels["task"]), list(train.labels["human_e"]), None, **kwargs
+            list(train.labels["task"].astype(str)),
+            list(train.labels["human_e"].astype(str)),
+            None,
+            groups=list(train.labels["major_code"].astype(str)),
+            config=config,
         )
-        p = model.predict(list(texts))
+        votes = None
+        if config.twin_weight > 0:
+            linked = train.labels.dropna(subset=["task_id"])
+            label_of = {
+                (str(c), int(t)): str(e)
+                for c, t, e in zip(
+                    linked["code"], linked["task_id"], linked["human_e"], strict=True
+                )
+            }
+            votes = twin_votes(
+                train.matcher.search(list(texts), config.twin_k),
+                lambda c, t: label_of.get((c, t)),
+                config.twin_k,
+            )
         return [
-            LabelPrediction(str(e), float(c))
-            for e, c in zip(p.e_label, p.e_confidence, strict=True)
+            LabelPrediction(r.e_label, r.e_confidence)
+            for r in model.predict(list(texts), votes).records()
         ]
 
 
@@ -248,6 +276,7 @@ class EvalReport:
     timings: tuple[PhaseTime, ...]
     notes: tuple[str, ...] = field(default=())
     scored: tuple[ScoredText, ...] = field(default=(), repr=False)
+    above_floor: FloorScore | None = None
 
     def settings(self) -> dict[str, str]:
         return self.config.settings() | {"code_version": self.code_version}
@@ -347,16 +376,11 @@ def default_matcher_factory(name: str, catalog: Catalog) -> MatcherFactory:
 
 
 def default_labeler(name: str, options: Mapping[str, str]) -> Labeler:
-    """The named labeler: ``transfer`` (:class:`TransferLabeler`) or ``model`` (the label model
-    of :mod:`jobrisk.matching.label_model`, trained per fold)."""
+    """The named labeler: ``transfer`` (:class:`TransferLabeler`) or ``model``
+    (:class:`ModelLabeler`, the label model of :mod:`jobrisk.matching.labels` trained per fold)."""
     if name == "transfer":
         return TransferLabeler(k=int(options.get("k", 5)))
     if name == "model":
-        if importlib.util.find_spec("jobrisk.matching.label_model") is None:
-            raise InputError(
-                "the label model (jobrisk.matching.label_model) is not available",
-                hint="use --labeler transfer",
-            )
         return ModelLabeler(tuple(sorted(options.items())))
     raise InputError(f"unknown labeler {name!r}", hint="labelers: " + ", ".join(LABELERS))
 
@@ -588,6 +612,7 @@ def run_eval(
         timings=tuple(PhaseTime(p, s) for p, s in clock.items()),
         notes=tuple(notes),
         scored=tuple(scored),
+        above_floor=score_above_floor(scored, LABEL_FLOOR),
     )
 
 
@@ -611,6 +636,7 @@ def format_report(report: EvalReport) -> str:
         cfg,
         "",
         format_scoreboard(report.board, report.targets),
+        *(["", format_floor_score(report.above_floor)] if report.above_floor else []),
         "",
         "time: " + ", ".join(f"{t.phase} {t.seconds:.1f}s" for t in report.timings),
     ]
