@@ -6,13 +6,24 @@ import json
 import math
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from jobrisk import api, roles
 from jobrisk.catalog import Catalog
+from jobrisk.consensus import consensus_for
 from jobrisk.errors import InputError
-from jobrisk.methods import REGISTRY
-from jobrisk.role_evidence import MATCHED, PREDICTED, UNMATCHED
+from jobrisk.matching.service import role_matching
+from jobrisk.methods import REGISTRY, load_evidence
+from jobrisk.role_evidence import (
+    MATCHED,
+    PREDICTED,
+    UNMATCHED,
+    match_tasks,
+    role_evidence,
+    role_subject,
+)
 from test_cli import run  # tests/ is on sys.path (rootdir conftest, prepend mode)
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "roles"
@@ -119,3 +130,71 @@ def test_cli_assess_example_and_bad_input(built_index: Path, shared_data_dir: Pa
     assert "Traceback" not in bad.stderr
     none = run("assess", index=built_index, data=shared_data_dir)
     assert none.returncode == 2 and "exactly one of" in none.stderr
+
+
+SUPPORT_TASKS = [
+    "Answer customer questions by phone and email",
+    "Process refunds and exchanges for returned orders",
+    "Keep records of customer complaints and how they were resolved",
+    "Escalate technical problems to the engineering team",
+    "Update account details in the billing system",
+    "Explain pricing plans and recommend upgrades",
+    "Write help-center articles for common issues",
+    "Train new support agents on tools and policies",
+    "Review weekly satisfaction survey results",
+    "Coordinate with shipping to track lost parcels",
+]
+
+
+@pytest.mark.parametrize(
+    "role",
+    [
+        roles.make_role("Support agent", SUPPORT_TASKS),
+        roles.make_role(
+            "Data analyst",
+            [
+                "Clean and merge data sets from several sources",
+                "Build dashboards that track weekly sales",
+                "Present findings to managers",
+                "Write SQL queries to answer ad hoc questions",
+            ],
+            [40, 30, 10, 20],
+            hourly_wage=41.0,
+        ),
+    ],
+    ids=["support-agent", "data-analyst"],
+)
+def test_fast_role_scores_equal_the_full_recompute(catalog: Catalog, role: roles.Role) -> None:
+    # api.assess scores the role's own rows against the memoized O*NET population; appending
+    # the role to the O*NET evidence and recomputing every method over every occupation (the
+    # slow path) must give the same table row, explanation and consensus, for every method.
+    setup = role_matching(catalog, "lexical")
+    ev = load_evidence(catalog)
+    matches = match_tasks(
+        role, setup.matcher, setup.confidence, setup.labeler, setup.policy, setup.twin_labels
+    )
+    code = f"role:{role.slug}"
+    slow = role_evidence(ev, role, matches, code)
+    fast = role_subject(ev, role, matches, code)
+    assert list(fast.units.index) == [code] and fast.reference is ev
+    slow_exps, fast_exps = {}, {}
+    for name, method in REGISTRY.items():
+        want = method.memoized_scores(slow).loc[code]
+        got = method.memoized_scores(fast).loc[code]
+        assert list(got.index) == list(want.index), name
+        for column, expected in want.items():
+            value = got[column]
+            if isinstance(expected, float | np.floating) and not isinstance(expected, bool):
+                assert value == pytest.approx(expected, rel=1e-9, abs=1e-12, nan_ok=True), (
+                    f"{name}.{column}"
+                )
+            else:
+                assert value == expected or (pd.isna(value) and pd.isna(expected)), (
+                    f"{name}.{column}: {value!r} != {expected!r}"
+                )
+        slow_exps[name] = method.explain_evidence(slow, code)
+        fast_exps[name] = method.explain_evidence(fast, code)
+        assert fast_exps[name] == slow_exps[name], name
+    assert consensus_for(fast, code, fast_exps) == consensus_for(slow, code, slow_exps)
+    result = api.assess(catalog, role, matcher="lexical")
+    assert result.consensus == consensus_for(slow, code, slow_exps)

@@ -116,7 +116,11 @@ _POP: weakref.WeakKeyDictionary[Evidence, _Population] = weakref.WeakKeyDictiona
 
 
 def population(ev: Evidence, methods: list[Method] | None = None) -> _Population:
-    """Every registered method's values and exposure percentiles, once per evidence."""
+    """Every registered method's values and exposure percentiles, once per evidence.
+
+    Percentiles are among the O*NET occupations of ``ev``, or of its reference (a custom role's
+    subject evidence is placed among the memoized O*NET values, never recomputing them).
+    """
     cached = _POP.get(ev)
     if cached is not None and methods is None:
         return cached
@@ -124,11 +128,13 @@ def population(ev: Evidence, methods: list[Method] | None = None) -> _Population
     tables = {m.name: m.memoized_scores(ev) for m in chosen}
     values = pd.DataFrame({name: t["value"] for name, t in tables.items()}, index=ev.units.index)
     onet = ev.units["kind"] == "onet"
+    reference = None if ev.reference is None else population(ev.reference, methods).sorted_onet
     pct = {}
     sorted_onet = {}
     for m in chosen:
         col = values[m.name].astype(float)
-        ref = np.sort(col[onet].dropna().to_numpy())
+        own = col[onet].dropna().to_numpy()
+        ref = reference[m.name] if reference is not None else np.sort(own)
         sorted_onet[m.name] = ref
         p = _percentile_of(ref, col.to_numpy())
         pct[m.name] = 100.0 - p if m.direction is Direction.RESISTANCE else p

@@ -10,14 +10,17 @@ Each task is matched to O*NET 30.1 statements (:mod:`jobrisk.matching`). Then:
 - **unmatched** (neither): shown, not scored; the other tasks' shares are renormalized and the
   role says how much time was left out.
 
-The role becomes one more unit of ``kind == "role"`` appended to the O*NET evidence, so every
-registered method scores it exactly as it scores an occupation. Occupation-level measures
+The role becomes a unit of ``kind == "role"``: :func:`role_subject` holds its rows alone with
+the O*NET evidence as the reference (what :func:`jobrisk.api.assess` scores, fast), and
+:func:`role_evidence` appends them to the O*NET evidence (the slow path every method scores as
+it scores an occupation; tests check that both give the same values). Occupation-level measures
 (AIOE, Frey-Osborne, ...) and O*NET skills reach the role as time-weighted means over the
 occupations of its matched tasks, marked ``via matched tasks``.
 """
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -127,18 +130,28 @@ def match_tasks(
 
 
 def _like(frame: pd.DataFrame, template: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with the template's numeric and boolean columns as float / bool (not object),
-    so that appending it keeps the evidence's dtypes."""
+    """``frame`` with the template's numeric and boolean dtypes where they hold its values (a
+    numpy int column with a gap becomes float, a bool gap False), so a role's own rows read as
+    the O*NET rows do, alone or appended to them."""
     out = frame.copy()
     for c in out.columns:
         if c not in template.columns:
             continue
-        kind = template[c].dtype.kind
-        if kind in "if":
-            values = pd.to_numeric(out[c], errors="coerce")
-            out[c] = values.astype(template[c].dtype if values.notna().all() else float)
-        elif kind == "b":
-            out[c] = out[c].fillna(False).astype(bool)
+        dtype = template[c].dtype
+        nullable = isinstance(dtype, pd.api.extensions.ExtensionDtype)
+        values = out[c]
+        if dtype.kind in "if":
+            values = pd.to_numeric(values, errors="coerce")
+            if not nullable and values.isna().any():
+                dtype = np.dtype(float)
+        elif dtype.kind == "b":
+            values = values.fillna(False)
+        else:
+            continue  # text stays object: arrow strings are slow on a few rows
+        try:
+            out[c] = values.astype(dtype)
+        except (TypeError, ValueError):
+            out[c] = values
     return out
 
 
@@ -146,20 +159,40 @@ def _weighted_by_occupation(
     frame: pd.DataFrame, weights: pd.Series, keys: list[str], values: list[str]
 ) -> pd.DataFrame:
     """Time-weighted mean of ``values`` per ``keys`` over the occupations in ``weights``."""
-    rows = frame[frame["code"].isin(weights.index)].copy()
+    rows = frame[frame["code"].isin(weights.index)]
     if rows.empty:
         return rows.iloc[:0][keys + values]
-    rows["_w"] = rows["code"].map(weights).astype(float)
-    out = {}
+    w = rows["code"].map(weights).astype(float)
+    parts = {}
     for v in values:
-        num = (rows[v].astype(float) * rows["_w"]).groupby([rows[k] for k in keys]).sum()
-        den = rows["_w"].where(rows[v].notna(), 0.0).groupby([rows[k] for k in keys]).sum()
-        out[v] = num / den.where(den > 0)
+        x = rows[v].astype(float)
+        parts[("num", v)] = x * w
+        parts[("den", v)] = w.where(x.notna(), 0.0)
+    sums = pd.DataFrame(parts).groupby([rows[k] for k in keys]).sum()
+    out = {v: sums[("num", v)] / sums[("den", v)].where(sums[("den", v)] > 0) for v in values}
     return pd.DataFrame(out).reset_index()
 
 
 def role_evidence(base: Evidence, role: Role, matches: Sequence[TaskMatch], code: str) -> Evidence:
-    """The O*NET evidence with the role appended as one more unit (``kind == "role"``)."""
+    """The O*NET evidence with the role appended as one more unit (``kind == "role"``).
+
+    Every method then recomputes every occupation (seconds); :func:`role_subject` gives the
+    role's values without that, and this slow path is kept to check it gives the same ones.
+    """
+    own = role_subject(base, role, matches, code)
+    return Evidence(
+        units=pd.concat([base.units, own.units]),
+        tasks=pd.concat([base.tasks, own.tasks], ignore_index=True),
+        labels=pd.concat([base.labels, own.labels], ignore_index=True),
+        usage=pd.concat([base.usage, own.usage], ignore_index=True),
+        releases=base.releases,
+        measures=pd.concat([base.measures, own.measures], ignore_index=True),
+        skills=pd.concat([base.skills, own.skills], ignore_index=True),
+    )
+
+
+def role_subject(base: Evidence, role: Role, matches: Sequence[TaskMatch], code: str) -> Evidence:
+    """The role's own rows, with ``base`` (the O*NET evidence) as their reference population."""
     scored = [m for m in matches if m.status != UNMATCHED]
     total = sum(m.share for m in scored)
     tasks_by_key = {}
@@ -222,37 +255,55 @@ def role_evidence(base: Evidence, role: Role, matches: Sequence[TaskMatch], code
             if len(u):
                 usage_parts.append(u.assign(code=code, task_id=-m.index))
     usage = pd.concat(usage_parts) if usage_parts else base.usage.iloc[:0]
-    occ_weight = pd.Series(
-        {m.best.code: 0.0 for m in scored if m.status == MATCHED and m.best is not None},
-        dtype=float,
-    )
+    weights: dict[str, float] = {}
     for m in scored:
         if m.status == MATCHED and m.best is not None:
-            occ_weight[m.best.code] += m.share
-    measures = _weighted_by_occupation(base.measures, occ_weight, ["measure"], ["value"])
+            weights[m.best.code] = weights.get(m.best.code, 0.0) + m.share
+    occ_weight = pd.Series(weights, dtype=float)
+    measures = _weighted_by_occupation(
+        _rows_of(base, "measures", occ_weight), occ_weight, ["measure"], ["value"]
+    )
     measures = measures.assign(
         code=code,
         match_quality="via matched tasks",
         n_source_codes=len(occ_weight),
         source_codes=",".join(occ_weight.index),
-        source_id=measures["measure"].map(
-            base.measures.drop_duplicates("measure").set_index("measure")["source_id"]
-        ),
+        source_id=measures["measure"].map(_measure_sources(base)),
         source_taxonomy="O*NET-SOC 2019 (matched tasks)",
     ).reindex(columns=base.measures.columns)
     skills = _weighted_by_occupation(
-        base.skills, occ_weight, ["kind", "element_id", "element"], ["importance", "level"]
+        _rows_of(base, "skills", occ_weight),
+        occ_weight,
+        ["kind", "element_id", "element"],
+        ["importance", "level"],
     ).assign(code=code)[list(base.skills.columns)]
-    units = _role_unit(base, role, code, occ_weight)
     return Evidence(
-        units=pd.concat([base.units, units]),
-        tasks=pd.concat([base.tasks, tasks], ignore_index=True),
-        labels=pd.concat([base.labels, labels], ignore_index=True),
-        usage=pd.concat([base.usage, usage], ignore_index=True),
+        units=_role_unit(base, role, code, occ_weight),
+        tasks=tasks,
+        labels=labels,
+        usage=usage.reset_index(drop=True),
         releases=base.releases,
-        measures=pd.concat([base.measures, measures], ignore_index=True),
-        skills=pd.concat([base.skills, skills], ignore_index=True),
+        measures=measures,
+        skills=skills.reset_index(drop=True),
+        reference=base,
     )
+
+
+def _rows_of(base: Evidence, frame: str, occ_weight: pd.Series) -> pd.DataFrame:
+    """The rows of ``frame`` of the weighted occupations, in the frame's (code) order."""
+    parts = [base.rows_of(frame, c) for c in sorted(occ_weight.index)]
+    return pd.concat(parts) if parts else getattr(base, frame).iloc[:0]
+
+
+_SOURCES: weakref.WeakKeyDictionary[Evidence, pd.Series] = weakref.WeakKeyDictionary()
+
+
+def _measure_sources(base: Evidence) -> pd.Series:
+    """Each measure's source id (the first row's), once per evidence."""
+    if base not in _SOURCES:
+        first = base.measures.drop_duplicates("measure")
+        _SOURCES[base] = first.set_index("measure")["source_id"]
+    return _SOURCES[base]
 
 
 def _role_unit(base: Evidence, role: Role, code: str, occ_weight: pd.Series) -> pd.DataFrame:

@@ -168,15 +168,15 @@ def test_role_parameters_by_hand(with_role: Evidence) -> None:
 
 
 def test_a_role_leaves_every_occupation_unchanged(evidence: Evidence, with_role: Evidence) -> None:
-    base = _compute_series(evidence, TimelineOptions(), FitOptions())
-    more = _compute_series(with_role, TimelineOptions(), FitOptions()).loc[base.index]
+    base = _compute_series(evidence, TimelineOptions(), FitOptions(), None)[0]
+    more = _compute_series(with_role, TimelineOptions(), FitOptions(), None)[0].loc[base.index]
     pd.testing.assert_frame_equal(base, more)
 
 
 def test_series_is_deterministic(evidence: Evidence) -> None:
     pd.testing.assert_frame_equal(
-        _compute_series(evidence, TimelineOptions(), FitOptions()),
-        _compute_series(evidence, TimelineOptions(), FitOptions()),
+        _compute_series(evidence, TimelineOptions(), FitOptions(), None)[0],
+        _compute_series(evidence, TimelineOptions(), FitOptions(), None)[0],
     )
 
 

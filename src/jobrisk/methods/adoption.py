@@ -32,11 +32,13 @@ from jobrisk.errors import InputError
 
 __all__ = [
     "LOGIT_CLIP",
+    "GrowthRates",
     "LogisticCurve",
     "Projection",
     "TaskBootstrap",
     "expit",
     "fit_logistic",
+    "fit_rates",
     "logit",
     "poisson_task_weights",
     "pooled_slope",
@@ -253,6 +255,30 @@ class Projection:
     high: FloatArray
 
 
+@dataclass(frozen=True, eq=False)
+class GrowthRates:
+    """The pooled growth rate and its refits on release dates drawn with replacement."""
+
+    slope: float
+    slopes: FloatArray
+
+
+def fit_rates(
+    levels: FloatArray,
+    ceiling: FloatArray,
+    times: FloatArray,
+    fit_rows: npt.NDArray[np.bool_],
+    n_boot: int,
+    seed: int,
+) -> GrowthRates:
+    """:func:`pooled_slope` and :func:`release_bootstrap_slopes` on ``levels[fit_rows]``."""
+    fittable = len(times) >= 2 and bool(fit_rows.any())
+    if not fittable:
+        return GrowthRates(float("nan"), np.full(n_boot, np.nan))
+    z = relative_logit(levels[fit_rows], ceiling[fit_rows, None])
+    return GrowthRates(pooled_slope(z, times), release_bootstrap_slopes(z, times, n_boot, seed))
+
+
 def project_with_interval(
     levels: FloatArray,
     ceiling: FloatArray,
@@ -263,8 +289,12 @@ def project_with_interval(
     years: float,
     interval: float,
     seed: int,
+    rates: GrowthRates | None = None,
 ) -> Projection:
     """Fit the pooled rate on ``levels[fit_rows]`` (units x dates), project the last column.
+
+    ``rates`` fitted elsewhere (a reference population's, see :func:`fit_rates`) replace the
+    fit, so a few units are projected with the rate of all occupations.
 
     The interval is today's level plus the percentiles of the growth each bootstrap draw
     projects: a draw takes ``boot_level`` / ``boot_ceiling`` (units x draws, a bootstrap over
@@ -274,14 +304,9 @@ def project_with_interval(
     to hold the point estimate.
     """
     n_boot = boot_level.shape[1]
-    fittable = len(times) >= 2 and bool(fit_rows.any())
-    z = relative_logit(levels[fit_rows], ceiling[fit_rows, None]) if fittable else None
-    slope = pooled_slope(z, times) if z is not None else float("nan")
-    slopes = (
-        release_bootstrap_slopes(z, times, n_boot, seed)
-        if z is not None
-        else np.full(n_boot, np.nan)
-    )
+    if rates is None:
+        rates = fit_rates(levels, ceiling, times, fit_rows, n_boot, seed)
+    slope, slopes = rates.slope, rates.slopes
     now = levels[:, -1]
     point = project(now, ceiling, slope, years)
     growth = project(boot_level, boot_ceiling, slopes[None, :], years) - boot_level

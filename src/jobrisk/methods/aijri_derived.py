@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -18,8 +19,10 @@ from jobrisk.methods.aijri_inputs import (
     INPUT_RULES,
     UNIONISED_GROUPS,
     USE_TREND_RATIO,
+    InputPopulation,
     Status,
     derive_inputs,
+    input_population,
     score_tasks,
 )
 from jobrisk.methods.base import (
@@ -33,6 +36,10 @@ from jobrisk.methods.base import (
 from jobrisk.methods.evidence import Evidence
 
 __all__ = ["DerivedAijri", "DerivedInput", "build_assessment"]
+
+_POPULATIONS: weakref.WeakKeyDictionary[Evidence, dict[tuple[Any, ...], InputPopulation]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 @dataclass(frozen=True)
@@ -240,6 +247,17 @@ class DerivedAijri(Method):
             displacement_share=float(self.params["displacement_share"]),
         )
 
+    def _reference_population(self, ev: Evidence) -> InputPopulation | None:
+        """A subject's reference distributions (memoized per reference), None without one."""
+        ref = ev.reference
+        if ref is None:
+            return None
+        memo = _POPULATIONS.setdefault(ref, {})
+        key = (self.params["rater"], float(self.params["displacement_share"]))
+        if key not in memo:
+            memo[key] = input_population(ref, self._score_tasks(ref, ref.tasks, ref.usage))
+        return memo[key]
+
     def _inputs(self, ev: Evidence) -> pd.DataFrame:
         # Memoized through score_evidence: the inputs are columns of the scores.
         return self.memoized_scores(ev)
@@ -285,7 +303,7 @@ class DerivedAijri(Method):
 
     def compute(self, ev: Evidence) -> pd.DataFrame:
         scored = self._score_tasks(ev, ev.tasks, ev.usage)
-        out = derive_inputs(ev, scored)
+        out = derive_inputs(ev, scored, self._reference_population(ev))
         idx = out.index
         labelled = scored["score"].notna()
         share = scored["time_share"]

@@ -18,20 +18,27 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from jobrisk.methods.evidence import Evidence
+
+FloatArray = npt.NDArray[np.float64]
 
 __all__ = [
     "DISPLACEMENT_SHARE",
     "INPUT_RULES",
     "LICENSED_BY_LAW",
     "UNIONISED_GROUPS",
+    "InputPopulation",
     "InputRule",
     "LicensedGroup",
     "UnionisedGroup",
     "derive_inputs",
+    "input_population",
     "onet_percentile",
+    "onet_sorted",
+    "placed_among",
     "score_tasks",
     "skills_of",
     "wage_2021_of",
@@ -317,8 +324,17 @@ def onet_percentile(values: pd.Series, units: pd.DataFrame) -> pd.Series:
     Ties share their mid-rank, so a value held by 40% of occupations at the bottom gets 0.2;
     custom roles (``kind != "onet"``) are placed in the O*NET distribution, never part of it.
     """
+    return placed_among(values, onet_sorted(values, units))
+
+
+def onet_sorted(values: pd.Series, units: pd.DataFrame) -> FloatArray:
+    """The O*NET occupations' known ``values``, sorted (the reference of a percentile)."""
     onet = units.index[units["kind"] == "onet"]
-    reference = np.sort(values.reindex(onet).dropna().to_numpy(dtype=float))
+    return np.sort(values.reindex(onet).dropna().to_numpy(dtype=float))
+
+
+def placed_among(values: pd.Series, reference: FloatArray) -> pd.Series:
+    """Mid-rank percentile (0-1) of each value among the sorted ``reference`` values."""
     out = pd.Series(np.nan, index=values.index, dtype=float)
     known = values.notna()
     if len(reference) == 0 or not known.any():
@@ -471,35 +487,126 @@ def _skill_means(skills: pd.DataFrame | None, elements: tuple[str, ...]) -> pd.S
     return counted["mean"].where(counted["count"] == len(elements)).dropna()
 
 
-def _use_trend(usage: pd.DataFrame, releases: pd.DataFrame, units: pd.DataFrame) -> pd.Series:
-    """Ratio of each code's claude.ai usage share, latest release / first.
-
-    Each release's shares are divided by their sum over O*NET occupations, so a release that
-    reaches fewer tasks overall does not read as a fall everywhere.
-    """
+def _trend_releases(releases: pd.DataFrame) -> tuple[str, str] | None:
     series = releases[releases["platform"] == TREND_PLATFORM].sort_values("release_date")
     if len(series) < 2:
+        return None
+    return str(series["release"].iloc[0]), str(series["release"].iloc[-1])
+
+
+def _trend_rows(usage: pd.DataFrame, first: str, last: str) -> pd.DataFrame:
+    return usage[(usage["platform"] == TREND_PLATFORM) & usage["release"].isin((first, last))]
+
+
+def use_trend_totals(usage: pd.DataFrame, releases: pd.DataFrame, units: pd.DataFrame) -> pd.Series:
+    """Per trend release, the claude.ai usage share summed over O*NET occupations."""
+    pair = _trend_releases(releases)
+    if pair is None:
         return pd.Series(dtype=float)
-    first, last = series["release"].iloc[0], series["release"].iloc[-1]
-    rows = usage[(usage["platform"] == TREND_PLATFORM) & usage["release"].isin((first, last))]
-    by_release = rows.groupby(["release", "code"])["share"].sum()
+    rows = _trend_rows(usage, *pair)
     onet = rows["code"].isin(units.index[units["kind"] == "onet"])
-    totals = rows[onet].groupby("release")["share"].sum()
+    return rows[onet].groupby("release")["share"].sum()
+
+
+def _use_trend(usage: pd.DataFrame, releases: pd.DataFrame, totals: pd.Series) -> pd.Series:
+    """Ratio of each code's claude.ai usage share, latest release / first.
+
+    Each release's shares are divided by their sum over O*NET occupations (``totals``, from
+    :func:`use_trend_totals`), so a release that reaches fewer tasks overall does not read as a
+    fall everywhere.
+    """
+    pair = _trend_releases(releases)
+    if pair is None:
+        return pd.Series(dtype=float)
+    first, last = pair
+    rows = _trend_rows(usage, first, last)
+    by_release = rows.groupby(["release", "code"])["share"].sum()
     norm = by_release / totals.reindex(by_release.index.get_level_values("release")).to_numpy()
     wide = norm.unstack("release").reindex(columns=[first, last]).fillna(0.0)
     ratio: pd.Series = wide[last] / wide[first]
     return ratio.where(wide[last] + wide[first] > 0)
 
 
-def derive_inputs(ev: Evidence, scored: pd.DataFrame) -> pd.DataFrame:
+@dataclass(frozen=True, eq=False)
+class InputPopulation:
+    """What :func:`derive_inputs` places a unit among: O*NET occupations' sorted values of
+    each percentile-graded quantity, and the usage totals of the use trend."""
+
+    projection: FloatArray
+    wage_growth: FloatArray
+    use_depth: FloatArray
+    measures: dict[str, FloatArray]
+    consensus_mean: FloatArray
+    trend_totals: pd.Series
+
+
+@dataclass(frozen=True, eq=False)
+class _RawInputs:
+    projection: pd.Series
+    wage_growth: pd.Series
+    use_depth: pd.Series
+    measures: pd.DataFrame  # unit x CONSENSUS_MEASURES
+
+
+def _raw_inputs(ev: Evidence, scored: pd.DataFrame) -> _RawInputs:
+    """Per unit, the quantities that are graded by their percentile among O*NET occupations."""
+    units = ev.units
+    idx = units.index
+    share = scored["time_share"]
+    has_tasks = share.groupby(scored["code"]).sum().reindex(idx).fillna(0) > 0
+    wage_2021 = wage_2021_of(ev)
+    if wage_2021 is None:
+        growth = pd.Series(np.nan, index=idx)
+    else:
+        topcoded = units["wage_topcoded"].fillna(False).astype(bool)
+        growth = (units["annual_median_wage"].astype(float) / wage_2021 - 1).where(~topcoded)
+    in_use = share * scored["observed_use"].astype(float)
+    depth = (in_use.groupby(scored["code"]).sum() / share.groupby(scored["code"]).sum()).reindex(
+        idx
+    )
+    measures = ev.measures[ev.measures["measure"].isin(CONSENSUS_MEASURES)]
+    wide = measures.pivot_table(index="code", columns="measure", values="value", aggfunc="first")
+    return _RawInputs(
+        projection=units["projected_change_pct_2024_34"].astype(float),
+        wage_growth=growth,
+        use_depth=depth.where(has_tasks),
+        measures=wide.reindex(index=idx, columns=list(CONSENSUS_MEASURES)),
+    )
+
+
+def _population_of(ev: Evidence, raw: _RawInputs) -> InputPopulation:
+    units = ev.units
+    pcts = pd.DataFrame({m: onet_percentile(raw.measures[m], units) for m in CONSENSUS_MEASURES})
+    return InputPopulation(
+        projection=onet_sorted(raw.projection, units),
+        wage_growth=onet_sorted(raw.wage_growth, units),
+        use_depth=onet_sorted(raw.use_depth, units),
+        measures={m: onet_sorted(raw.measures[m], units) for m in CONSENSUS_MEASURES},
+        consensus_mean=onet_sorted(pcts.mean(axis=1), units),
+        trend_totals=use_trend_totals(ev.usage, ev.releases, units),
+    )
+
+
+def input_population(ev: Evidence, scored: pd.DataFrame) -> InputPopulation:
+    """The O*NET distributions of ``ev`` (``scored`` is :func:`score_tasks` over its tasks)."""
+    return _population_of(ev, _raw_inputs(ev, scored))
+
+
+def derive_inputs(
+    ev: Evidence, scored: pd.DataFrame, population: InputPopulation | None = None
+) -> pd.DataFrame:
     """One row per unit: every non-task input (int), its raw evidence, and ``given_inputs``.
 
-    ``scored`` is :func:`score_tasks` over ``ev.tasks``.
+    ``scored`` is :func:`score_tasks` over ``ev.tasks``. Percentiles are taken among the O*NET
+    occupations of ``ev``, or of ``population`` when given (a custom role's reference, from
+    :func:`input_population`).
     """
     units = ev.units
     idx = units.index
     values: dict[str, pd.Series] = {}
     raw: dict[str, pd.Series] = {}
+    own = _raw_inputs(ev, scored)
+    pop = population if population is not None else _population_of(ev, own)
 
     share = scored["time_share"]
     labelled = scored["score"].notna()
@@ -519,29 +626,18 @@ def derive_inputs(ev: Evidence, scored: pd.DataFrame) -> pd.DataFrame:
     values["goal_setting_moral_judgment"] = grade(judgment, IMPORTANCE_CUTS)
     values["cultural_ethical"] = (values["deep_interpersonal_connection"] - 1).clip(lower=0)
 
-    projection_pct = onet_percentile(units["projected_change_pct_2024_34"].astype(float), units)
+    projection_pct = placed_among(own.projection, pop.projection)
     raw["projection_pct"] = projection_pct
     values["job_posting_trends"] = grade(projection_pct, EVIDENCE_CUTS, start=-2)
     values["company_actions"] = pd.Series(np.nan, index=idx)
 
-    wage_2021 = wage_2021_of(ev)
-    if wage_2021 is None:
-        growth = pd.Series(np.nan, index=idx)
-    else:
-        topcoded = units["wage_topcoded"].fillna(False).astype(bool)
-        growth = (units["annual_median_wage"].astype(float) / wage_2021 - 1).where(~topcoded)
-    raw["wage_growth"] = growth
-    raw["wage_growth_pct"] = onet_percentile(growth, units)
+    raw["wage_growth"] = own.wage_growth
+    raw["wage_growth_pct"] = placed_among(own.wage_growth, pop.wage_growth)
     values["wage_trends"] = grade(raw["wage_growth_pct"], EVIDENCE_CUTS, start=-2)
 
-    in_use = share * scored["observed_use"].astype(float)
-    depth = (in_use.groupby(scored["code"]).sum() / share.groupby(scored["code"]).sum()).reindex(
-        idx
-    )
-    depth = depth.where(has_tasks)
-    raw["use_depth"] = depth
-    raw["use_depth_pct"] = onet_percentile(depth, units)
-    trend = _use_trend(ev.usage, ev.releases, units).reindex(idx)
+    raw["use_depth"] = own.use_depth
+    raw["use_depth_pct"] = placed_among(own.use_depth, pop.use_depth)
+    trend = _use_trend(ev.usage, ev.releases, pop.trend_totals).reindex(idx)
     raw["use_trend"] = trend
     shift = pd.Series(0.0, index=idx)
     shift[trend >= USE_TREND_RATIO] = -1.0
@@ -549,12 +645,11 @@ def derive_inputs(ev: Evidence, scored: pd.DataFrame) -> pd.DataFrame:
     maturity = grade(1 - raw["use_depth_pct"], EVIDENCE_CUTS, start=-2)
     values["ai_tool_maturity"] = (maturity + shift).clip(-2, 2).where(maturity.notna())
 
-    measures = ev.measures[ev.measures["measure"].isin(CONSENSUS_MEASURES)]
-    wide = measures.pivot_table(index="code", columns="measure", values="value", aggfunc="first")
-    wide = wide.reindex(index=idx, columns=list(CONSENSUS_MEASURES))
-    pcts = pd.DataFrame({m: onet_percentile(wide[m], units) for m in CONSENSUS_MEASURES})
+    pcts = pd.DataFrame(
+        {m: placed_among(own.measures[m], pop.measures[m]) for m in CONSENSUS_MEASURES}
+    )
     # A mean of percentiles bunches in the middle; its own percentile spreads it out again.
-    raw["consensus_pct"] = onet_percentile(pcts.mean(axis=1), units)
+    raw["consensus_pct"] = placed_among(pcts.mean(axis=1), pop.consensus_mean)
     raw["consensus_n"] = pcts.notna().sum(axis=1).astype(float)
     values["expert_consensus"] = grade(1 - raw["consensus_pct"], EVIDENCE_CUTS, start=-2)
 

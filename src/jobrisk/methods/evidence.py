@@ -53,9 +53,12 @@ class Queryable(Protocol):
 class Evidence:
     """Frames keyed by ``code``; compared and hashed by identity (it is a cache key).
 
-    A custom role's evidence is the O*NET evidence with the role's rows appended
-    (``units.kind == "role"``), so a method that ranks against all occupations keeps working:
-    reference distributions must be taken over ``kind == "onet"`` units only.
+    Reference distributions (percentiles, pooled fits) are taken over ``kind == "onet"``
+    units only. A custom role is scored as a *subject*: its own rows (``units.kind ==
+    "role"``) with ``reference`` set to the O*NET evidence, over which a method takes anything
+    population-level (through :attr:`population`, memoized there), so a role's values equal
+    those it would get appended to the O*NET evidence, without recomputing every occupation.
+    A subject's units are custom roles, never O*NET occupations (those are scored in place).
     """
 
     units: pd.DataFrame
@@ -65,7 +68,13 @@ class Evidence:
     releases: pd.DataFrame
     measures: pd.DataFrame
     skills: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SKILL_COLUMNS))
+    reference: Evidence | None = field(default=None, repr=False)
     _rows: dict[tuple[str, str], pd.DataFrame] = field(default_factory=dict, init=False, repr=False)
+
+    @property
+    def population(self) -> Evidence:
+        """The evidence population-level figures are taken over: the reference, else itself."""
+        return self.reference if self.reference is not None else self
 
     def rows_of(self, frame: str, code: str) -> pd.DataFrame:
         """The rows of one frame (``tasks``, ``labels``, ``usage``, ``measures``, ``skills``).
@@ -92,10 +101,13 @@ class Evidence:
             releases=self.releases,
             measures=self.measures[self.measures["code"].isin(keep)],
             skills=self.skills[self.skills["code"].isin(keep)],
+            reference=self.reference,
         )
 
     def frames(self) -> dict[str, pd.DataFrame]:
-        return {f.name: getattr(self, f.name) for f in fields(self) if f.init}
+        return {
+            f.name: getattr(self, f.name) for f in fields(self) if f.init and f.name != "reference"
+        }
 
     @property
     def codes(self) -> list[str]:

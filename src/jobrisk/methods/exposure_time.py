@@ -32,7 +32,9 @@ import pandas as pd
 
 from jobrisk.methods.adoption import (
     FloatArray,
+    GrowthRates,
     TaskBootstrap,
+    fit_rates,
     project_with_interval,
     year_fraction,
 )
@@ -245,18 +247,25 @@ def _per_code(values: FloatArray, codes: pd.Series, index: pd.Index) -> FloatArr
     return frame.reindex(index).to_numpy(dtype=float)
 
 
-_SERIES: weakref.WeakKeyDictionary[Evidence, dict[tuple[Any, ...], pd.DataFrame]] = (
+_Series = tuple[pd.DataFrame, dict[str, GrowthRates]]
+_SERIES: weakref.WeakKeyDictionary[Evidence, dict[tuple[Any, ...], _Series]] = (
     weakref.WeakKeyDictionary()
 )
 
 
 def exposure_series(ev: Evidence, opts: TimelineOptions, fit: FitOptions) -> pd.DataFrame:
     """Both quantities at every point and projected, one row per unit (memoized, a copy)."""
+    return _series(ev, opts, fit)[0].copy()
+
+
+def _series(ev: Evidence, opts: TimelineOptions, fit: FitOptions) -> _Series:
+    """The series and each quantity's growth rates; a subject takes its reference's rates."""
     memo = _SERIES.setdefault(ev, {})
     key = (tuple(asdict(opts).items()), tuple(asdict(fit).items()))
     if key not in memo:
-        memo[key] = _compute_series(ev, opts, fit)
-    return memo[key].copy()
+        rates = None if ev.reference is None else _series(ev.reference, opts, fit)[1]
+        memo[key] = _compute_series(ev, opts, fit, rates)
+    return memo[key]
 
 
 _TIMELINES: weakref.WeakKeyDictionary[Evidence, dict[tuple[Any, ...], TaskTimeline]] = (
@@ -275,7 +284,12 @@ def _timeline_of(ev: Evidence, code: str, opts: TimelineOptions) -> TaskTimeline
     return memo[key]
 
 
-def _compute_series(ev: Evidence, opts: TimelineOptions, fit: FitOptions) -> pd.DataFrame:
+def _compute_series(
+    ev: Evidence,
+    opts: TimelineOptions,
+    fit: FitOptions,
+    reference_rates: dict[str, GrowthRates] | None,
+) -> _Series:
     tl = build_timeline(ev.tasks, ev.usage, ev.releases, opts)
     units = ev.units.index
     codes = ev.tasks["code"]
@@ -307,6 +321,7 @@ def _compute_series(ev: Evidence, opts: TimelineOptions, fit: FitOptions) -> pd.
     }
     out = pd.DataFrame(index=units)
     year = int(fit.projection_year)
+    rates: dict[str, GrowthRates] = {}
     for quantity in QUANTITIES:
         level, ceiling = levels[quantity], ceilings[quantity]
         for j, k in enumerate(keys):
@@ -315,6 +330,12 @@ def _compute_series(ev: Evidence, opts: TimelineOptions, fit: FitOptions) -> pd.
         with np.errstate(divide="ignore", invalid="ignore"):
             boot_level = boot.sums(weight * reach_task) / boot_weight
             boot_ceiling = boot.sums(weight * pot_task) / boot_weight
+        # the growth rate is pooled over O*NET occupations: a subject takes its reference's
+        rates[quantity] = (
+            reference_rates[quantity]
+            if reference_rates is not None
+            else fit_rates(level, ceiling, times, onet & (ceiling > 0), fit.n_boot, fit.seed)
+        )
         proj = project_with_interval(
             level,
             ceiling,
@@ -325,6 +346,7 @@ def _compute_series(ev: Evidence, opts: TimelineOptions, fit: FitOptions) -> pd.
             years_ahead,
             fit.interval,
             fit.seed,
+            rates=rates[quantity],
         )
         usable = has_tasks & ~np.isnan(proj.point)
         out[f"{quantity}_{year}"] = _percent(proj.point, usable)
@@ -337,7 +359,7 @@ def _compute_series(ev: Evidence, opts: TimelineOptions, fit: FitOptions) -> pd.
     out["now_release"] = tl.points[now].label
     out["now_point"] = tl.points[now].key
     out["untasked_share_now"], out["note"] = _notes(ev, tl, opts, has_tasks)
-    return out
+    return out, rates
 
 
 def _notes(

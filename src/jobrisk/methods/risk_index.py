@@ -24,10 +24,12 @@ releases and events show as steps.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from jobrisk.errors import InputError
@@ -87,16 +89,30 @@ def risk_score(components: pd.DataFrame, weights: RiskWeights) -> pd.Series:
     return pd.Series(np.clip(score, 0.0, 100.0), index=components.index)
 
 
+_SORTED: weakref.WeakKeyDictionary[Evidence, dict[str, npt.NDArray[np.float64]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _onet_sorted(ev: Evidence, measure: str) -> npt.NDArray[np.float64]:
+    """The sorted values of one measure over the O*NET occupations of ``ev`` (memoized)."""
+    memo = _SORTED.setdefault(ev, {})
+    if measure not in memo:
+        onet = ev.units.index[ev.units["kind"] == "onet"]
+        rows = ev.measures[(ev.measures["measure"] == measure) & ev.measures["code"].isin(onet)]
+        memo[measure] = np.sort(rows["value"].to_numpy(dtype=float))
+    return memo[measure]
+
+
 def prior_percentile(ev: Evidence, measures: tuple[str, ...]) -> pd.DataFrame:
     """Per unit: the mean mid-rank percentile (0-1) of ``measures`` among O*NET occupations.
 
     Columns ``prior`` (NaN when the unit has none of them) and ``prior_measures`` (how many).
     """
-    onet = set(ev.units.index[ev.units["kind"] == "onet"])
     rows = ev.measures[ev.measures["measure"].isin(measures)]
     percentiles = []
     for name, group in rows.groupby("measure"):
-        reference = np.sort(group.loc[group["code"].isin(onet), "value"].to_numpy(dtype=float))
+        reference = _onet_sorted(ev.population, str(name))
         if len(reference) == 0:
             continue
         values = group["value"].to_numpy(dtype=float)
