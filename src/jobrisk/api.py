@@ -12,31 +12,44 @@ these with a default catalog.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from jobrisk import careers as careers_mod
+from jobrisk import timeline as timeline_mod
 from jobrisk.catalog import Catalog, Occupation
 from jobrisk.consensus import Consensus, MethodValue, consensus_for, population
 from jobrisk.errors import InputError
 from jobrisk.methods import REGISTRY, Explanation, get_method, load_evidence
 from jobrisk.methods.base import opt_float, opt_str
-from jobrisk.role_evidence import PREDICTED, UNMATCHED, TaskMatch, match_tasks, role_evidence
+from jobrisk.role_evidence import PREDICTED, UNMATCHED, TaskMatch, match_tasks, role_subject
 from jobrisk.roles import Role
 
 __all__ = [
     "Comparison",
+    "ExposurePoint",
     "MethodInfo",
     "OccupationScores",
+    "Overview",
     "RankedOccupation",
     "RoleScores",
+    "SourcesReport",
     "assess",
+    "careers",
     "compare",
     "list_methods",
+    "movers",
+    "overview",
     "rank",
+    "report",
     "score",
+    "search",
+    "sources",
+    "timeline",
 ]
 
 COMPARE_MIN, COMPARE_MAX = 2, 5
@@ -167,7 +180,8 @@ def assess(cat: Catalog, role: Role, *, matcher: str = "auto") -> RoleScores:
             "financial reports')",
         )
     code = f"role:{role.slug}"
-    role_ev = role_evidence(ev, role, matches, code)
+    # the role's own rows, placed among the memoized O*NET population (not recomputed)
+    role_ev = role_subject(ev, role, matches, code)
     explanations = {m.name: m.explain_evidence(role_ev, code) for m in REGISTRY.values()}
     consensus = consensus_for(role_ev, code, explanations)
     left_out = [m for m in matches if m.status == UNMATCHED]
@@ -306,3 +320,165 @@ def _plain(obj: Any) -> Any:
     if hasattr(obj, "item") and not isinstance(obj, str):
         return _plain(obj.item())
     return obj
+
+
+# --- web-facing use cases (search, home overview, sources) ------------------------------
+
+
+@dataclass(frozen=True)
+class ExposurePoint:
+    """One occupation's consensus exposure percentile beside its median wage (home scatter)."""
+
+    code: str
+    title: str
+    exposure_percentile: float
+    n_methods: int
+    annual_median_wage: float | None
+    employment: float | None
+
+
+@dataclass(frozen=True)
+class Overview:
+    """Every O*NET occupation's consensus point estimate, most exposed first."""
+
+    points: tuple[ExposurePoint, ...]
+
+    def most_exposed(self, n: int = 10) -> tuple[ExposurePoint, ...]:
+        return self.points[:n]
+
+    def least_exposed(self, n: int = 10) -> tuple[ExposurePoint, ...]:
+        return tuple(reversed(self.points[-n:]))
+
+    def to_dict(self) -> dict[str, Any]:
+        plain: dict[str, Any] = _plain(dataclasses.asdict(self))
+        return plain
+
+
+@dataclass(frozen=True)
+class SourcesReport:
+    """Provenance: each source's citation and license, and the index's coverage counts."""
+
+    sources: tuple[Any, ...]  # catalog.SourceInfo
+    coverage: tuple[dict[str, Any], ...]
+    index_meta: tuple[tuple[str, str], ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        plain: dict[str, Any] = _plain(dataclasses.asdict(self))
+        return plain
+
+
+def overview(cat: Catalog) -> Overview:
+    """The consensus point estimate (mean exposure percentile over :data:`CONSENSUS_SET`) of
+    every O*NET occupation, without intervals, for the home page's lists and scatter."""
+    from jobrisk.consensus import CONSENSUS_SET
+
+    ev = load_evidence(cat)
+    pop = population(ev)
+    units = ev.units[ev.units["kind"] == "onet"]
+    cols = [n for n in CONSENSUS_SET if n in pop.percentiles.columns]
+    pct = pop.percentiles.loc[units.index, cols]
+    center = pct.mean(axis=1, skipna=True)
+    count = pct.notna().sum(axis=1)
+    frame = units.assign(center=center, n=count).dropna(subset=["center"])
+    frame = frame.sort_values(["center"], ascending=False, kind="stable")
+    return Overview(
+        tuple(
+            ExposurePoint(
+                code=str(code),
+                title=str(r["title"]),
+                exposure_percentile=float(r["center"]),
+                n_methods=int(r["n"]),
+                annual_median_wage=_num(r["annual_median_wage"]),
+                employment=_num(r["employment"]),
+            )
+            for code, r in frame.iterrows()
+        )
+    )
+
+
+def search(cat: Catalog, query: str, *, limit: int = 10) -> list[Any]:
+    """Occupations by title, alternate or reported title (``catalog.SearchHit`` records)."""
+    if not 1 <= limit <= 50:
+        raise InputError(f"limit must be 1-50, got {limit}")
+    return list(cat.search(query, limit=limit))
+
+
+def sources(cat: Catalog) -> SourcesReport:
+    """Each source's citation and license, the coverage table and the index's build facts."""
+    cov = cat.coverage()
+    return SourcesReport(
+        sources=tuple(cat.sources()),
+        coverage=tuple(_plain(r) for r in cov.to_dict("records")),
+        index_meta=tuple(sorted((str(k), str(v)) for k, v in cat.meta.items())),
+    )
+
+
+# --- the weekly risk index (jobrisk.timeline; docs/timeline.md) -------------------------
+
+
+def timeline(
+    cat: Catalog,
+    query: str,
+    *,
+    events_path: str | None = None,
+    weeks: int = 104,
+    end: datetime.date | None = None,
+) -> timeline_mod.Timeline:
+    """One occupation's Anthropic releases, its weekly risk index up to ``end`` (default this
+    week) and the last week's change explained; ``events_path`` defaults to the shipped example
+    events (``jobrisk/data/events.example.yaml``)."""
+    if not 1 <= weeks <= timeline_mod.weekly.MAX_WEEKS:
+        raise InputError(
+            f"weeks must be 1 to {timeline_mod.weekly.MAX_WEEKS}, got {weeks}",
+            hint="104 weeks is two years",
+        )
+    return timeline_mod.timeline(cat, query, events_path=events_path, weeks=weeks, end=end)
+
+
+def movers(
+    cat: Catalog,
+    *,
+    week: datetime.date | None = None,
+    limit: int = 10,
+    events_path: str | None = None,
+) -> timeline_mod.Movers:
+    """The occupations whose weekly risk index rose and fell most in the week containing
+    ``week`` (default this week), with the events behind each move."""
+    if not 1 <= limit <= 1016:
+        raise InputError(f"limit must be 1 to 1016, got {limit}", hint="e.g. 10")
+    return timeline_mod.movers(cat, week=week, limit=limit, events_path=events_path)
+
+
+def careers(cat: Catalog, query_or_role: str | Role, **filters: Any) -> careers_mod.Careers:
+    """Career moves, skills to learn and comparable jobs for an occupation or a custom role.
+
+    ``filters``: ``method`` (a method name or ``consensus``), ``min_similarity``,
+    ``min_wage_share``, ``safer``, ``limit``, ``matcher`` (see :mod:`jobrisk.careers`).
+
+        >>> careers(cat, "15-2041.00").moves.moves[0].title  # doctest: +SKIP
+    """
+    allowed = {"method", "min_similarity", "min_wage_share", "safer", "limit", "matcher"}
+    unknown = sorted(set(filters) - allowed)
+    if unknown:
+        raise InputError(
+            f"careers has no filter {', '.join(map(repr, unknown))}",
+            hint=f"filters: {', '.join(sorted(allowed))}",
+        )
+    return careers_mod.careers_report(cat, query_or_role, **filters)
+
+
+if TYPE_CHECKING:
+    from jobrisk.reports.model import Report
+
+
+def report(cat: Catalog, query_or_role: str | Role, *, matcher: str = "auto") -> Report:
+    """The full report (:class:`jobrisk.reports.Report`) of an occupation or a custom role.
+
+    Its ``to_dict()`` is the JSON of an occupation in the web API; ``docs/reports.md`` lists
+    the keys.
+
+        >>> report(cat, "15-2051.00").consensus.exposure_percentile  # doctest: +SKIP
+    """
+    from jobrisk.reports.model import build_report
+
+    return build_report(cat, query_or_role, matcher=matcher)

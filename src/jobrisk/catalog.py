@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from jobrisk.build import require_index
@@ -352,10 +353,24 @@ class Catalog:
         if not q:
             raise InputError("empty search", hint='try a job title, e.g. "registered nurse"')
         ix = self._search_index
-        found = process.extract(q, ix.norm, scorer=fuzz.WRatio, limit=max(200, limit * 20))
+        # WRatio alone scores any title found inside the query (or the query inside a title)
+        # at 90: "rn" in "learning", "register" in "registered nurse". Averaging it with the
+        # token-set ratio keeps typo tolerance and ranks whole-word matches above fragments.
+        scores = (
+            process.cdist([q], ix.norm, scorer=fuzz.WRatio, dtype=np.float32)[0]
+            + process.cdist([q], ix.norm, scorer=fuzz.token_set_ratio, dtype=np.float32)[0]
+        ) / 2
+        top = np.argsort(-scores, kind="stable")[: max(200, limit * 20)]
         best: dict[str, tuple[float, int, int, int]] = {}
-        for _, score, i in found:
+        words = set(q.split())
+        for i in top.tolist():
+            score = round(float(scores[i]), 1)
+            if score <= 0:
+                break
             exact = ix.norm[i] == q
+            if len(ix.norm[i]) <= SHORT_TITLE_CHARS and not exact and ix.norm[i] not in words:
+                continue  # "rn" inside "learning" is not a match for Registered Nurses
+
             key = (
                 float(score) + (1.0 if exact else 0.0),
                 -KIND_RANK.get(ix.kind[i], 3),
@@ -378,6 +393,11 @@ class _TitleIndex:
     title: list[str]
     matched: list[str]
     kind: list[str]
+
+
+SHORT_TITLE_CHARS = 3
+"""Titles this short ("RN", "MA") match only as the whole query or one of its words: the
+fuzzy scorer's partial match would find them inside any longer word."""
 
 
 def normalize_title(text: str) -> str:

@@ -796,3 +796,7 @@ def main() -> None:
     except KeyboardInterrupt:
         err.print("interrupted; the previous index is untouched")
         sys.exit(130)
+
+
+# command modules register themselves on import
+from jobrisk.commands import careers, reports, timeline, web  # noqa: E402, F401
