@@ -6,6 +6,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -76,3 +77,33 @@ def built_index(shared_data_dir: Path, tmp_path_factory: pytest.TempPathFactory)
 def catalog(built_index: Path) -> Iterator[Catalog]:
     with Catalog.open(built_index) as cat:
         yield cat
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+"""Debian's Chromium: the only browser the tests use (never a downloaded one)."""
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",  # the closed network refuses its connections
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium_browser() -> Iterator[Any]:
+    """Headless Chromium through Playwright, one per test session.
+
+    One instance serves every browser test: Playwright's sync API runs an event loop, and a
+    second ``sync_playwright()`` started while the first is open fails.
+    """
+    if not CHROMIUM.is_file():
+        pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium (CI installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

@@ -24,18 +24,8 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
 # As root Chromium needs --no-sandbox; the background-networking flags stop it from phoning
 # home, which the closed network refuses many connections at a time.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 HOST = "127.0.0.1"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 PHONE = {"width": 375, "height": 812}
@@ -115,16 +105,9 @@ def live_server(built_index: Path, tmp_path_factory: pytest.TempPathFactory) -> 
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """Debian's Chromium, headless, through Playwright (skipped only when it is not installed)."""
-    if not CHROMIUM.is_file():
-        pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium (CI installs it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+def browser(chromium_browser: Any) -> Any:
+    """Debian's Chromium, headless, through Playwright (the suite's one instance)."""
+    return chromium_browser
 
 
 def is_local(url: str) -> bool:

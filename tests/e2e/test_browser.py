@@ -15,6 +15,8 @@ from playwright.sync_api import expect
 
 from jobrisk import api
 from jobrisk.catalog import Catalog
+from jobrisk.methods import get_method
+from jobrisk.methods.base import Direction
 from jobrisk.render_scores import ONET_ATTRIBUTION
 
 from .conftest import PHONE, Web, watched_context
@@ -255,7 +257,11 @@ def test_rank_page_filters_by_group_and_order(web: Web, catalog: Catalog) -> Non
     most = rank_rows(page)
     assert most and all(code.startswith("15-") for code, _ in most)
     values = [v for _, v in most]
-    assert values == sorted(values, reverse=True)
+    # "most exposed" first: descending for an exposure measure, ascending for a resilience
+    # score such as the default AIJRI (higher = safer)
+    method = page.locator("#rank-method").input_value()
+    direction = get_method(method).direction
+    assert values == sorted(values, reverse=direction is Direction.EXPOSURE)
     in_group = set(catalog.query("select code from occupations where major_code = '15-0000'").code)
     assert {code for code, _ in most} <= in_group
 
@@ -264,8 +270,10 @@ def test_rank_page_filters_by_group_and_order(web: Web, catalog: Catalog) -> Non
         page.locator("#rank-form [type=submit]").click()
     least = rank_rows(page)
     assert all(code.startswith("15-") for code, _ in least)
-    assert [v for _, v in least] == sorted(v for _, v in least)
-    assert least[0][1] <= most[-1][1]
+    exposure = direction is Direction.EXPOSURE
+    assert [v for _, v in least] == sorted((v for _, v in least), reverse=not exposure)
+    # the least exposed occupation is at least as safe as the last of the most exposed list
+    assert least[0][1] <= most[-1][1] if exposure else least[0][1] >= most[-1][1]
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from jobrisk import api
-from jobrisk.careers import Careers, careers_report
+from jobrisk.careers import Careers
 from jobrisk.catalog import Catalog
 from jobrisk.errors import JobriskError
-from jobrisk.reports import Report, build_report
+from jobrisk.reports import Report
 from jobrisk.roles import Role
-from jobrisk.timeline import Movers, Timeline, movers, timeline
+from jobrisk.timeline import Movers, Timeline
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -144,30 +144,30 @@ class WebService:
         )
 
     def careers(self, query: str | Role, matcher: str = "auto") -> Careers:
-        """Career moves, skills to learn and comparable jobs (:func:`careers_report`)."""
+        """Career moves, skills to learn and comparable jobs (:func:`jobrisk.api.careers`)."""
         if isinstance(query, str):
             key = f"careers:{query}"
             hit = self.section_cache.get(key)
             if hit is None:
-                hit = self.call(careers_report, self.catalog, query)
+                hit = self.call(api.careers, self.catalog, query)
                 self.section_cache.put(key, hit)
             assert isinstance(hit, Careers)
             return hit
-        return self.call(careers_report, self.catalog, query, matcher=matcher)
+        return self.call(api.careers, self.catalog, query, matcher=matcher)
 
     def timeline(self, query: str) -> Timeline:
-        """The occupation's release series and weekly index (:func:`timeline`)."""
+        """The occupation's release series and weekly index (:func:`jobrisk.api.timeline`)."""
         key = f"timeline:{query}"
         hit = self.section_cache.get(key)
         if hit is None:
-            hit = self.call(timeline, self.catalog, query)
+            hit = self.call(api.timeline, self.catalog, query)
             self.section_cache.put(key, hit)
         assert isinstance(hit, Timeline)
         return hit
 
     def movers(self) -> Movers:
-        """This week's largest rises and falls of the weekly index (:func:`movers`)."""
-        return self.once(f"movers:{this_week()}", lambda: movers(self.catalog))
+        """This week's largest rises and falls of the weekly index (:func:`jobrisk.api.movers`)."""
+        return self.once(f"movers:{this_week()}", lambda: api.movers(self.catalog))
 
     def section(self, fn: Callable[[], T]) -> T | JobriskError:
         """A page section's record, or the error that explains why the page goes without it."""
@@ -197,8 +197,8 @@ def _occupation_title(payload: dict[str, Any]) -> str:
 
 
 def _build_report(cat: Catalog, code: str) -> Report:
-    return build_report(cat, code)
+    return api.report(cat, code)
 
 
 def _role_report(cat: Catalog, role: Role, matcher: str) -> Report:
-    return build_report(cat, role, matcher=matcher)
+    return api.report(cat, role, matcher=matcher)
