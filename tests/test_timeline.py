@@ -81,6 +81,15 @@ def test_release_use_is_the_occupations_share_of_claude_conversations(catalog: C
         assert p.tasks_seen == raw.loc[p.key, "n"]
 
 
+def test_release_use_is_unknown_where_no_release_reaches_the_occupation(catalog: Catalog) -> None:
+    # Data Scientists (15-2051.00) is newer than the O*NET 20.1 tasks the releases are coded
+    # to: no row of task_usage names it, so its use is unknown, not zero
+    n = catalog.query("select count(*) n from task_usage where code = '15-2051.00'").n.iloc[0]
+    assert n == 0
+    points = release_series(catalog, "15-2051.00")
+    assert [(p.usage_share, p.tasks_seen) for p in points] == [(None, None)] * 5
+
+
 # --- the baseline --------------------------------------------------------------------
 
 

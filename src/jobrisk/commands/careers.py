@@ -116,6 +116,8 @@ def render_careers(result: Careers, console: Console) -> None:
         f"median wage {_money(m.annual_median_wage)}; skills: {escape(m.skills_source)}"
     )
     for note in m.notes:
+        if m.skills_source in note:
+            continue  # already said on the line above
         console.print(f"[yellow]note:[/yellow] {escape(note)}")
     f = m.funnel
     steps = [

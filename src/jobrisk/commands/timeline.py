@@ -59,12 +59,17 @@ def render_timeline(tl: Any, console: Console, n_rows: int = 8) -> None:
             r.key + (" (derived)" if r.derived else ""),
             r.date,
             r.source_id.rsplit("/", 1)[-1],
-            f"{r.usage_share:.3f}",
-            str(r.tasks_seen),
+            "-" if r.usage_share is None else f"{r.usage_share:.3f}",
+            "-" if r.tasks_seen is None else str(r.tasks_seen),
             _f(r.exposure),
             _f(r.automation_risk),
         )
     console.print(t)
+    if all(r.usage_share is None for r in tl.releases):
+        console.print(
+            "[dim]use: unknown, not zero: no release reaches this occupation (its O*NET code "
+            "is newer than the O*NET 20.1 tasks the releases are coded to)[/dim]"
+        )
     values = [w.value for w in tl.weeks]
     known = [v for v in values if v is not None]
     if known:

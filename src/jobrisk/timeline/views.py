@@ -55,8 +55,10 @@ class ReleasePoint:
     date: str
     derived: bool
     source_id: str
-    usage_share: float  # percent of the release's Claude.ai conversations on the occupation's tasks
-    tasks_seen: int
+    # percent of the release's Claude.ai conversations on the occupation's tasks; None when no
+    # release can reach the occupation (its code is newer than the releases' O*NET 20.1 tasks)
+    usage_share: float | None
+    tasks_seen: int | None
     exposure: float | None  # exposure_over_time at the release, 0-100
     automation_risk: float | None
 
@@ -80,6 +82,7 @@ def release_series(cat: Catalog, code: str) -> tuple[ReleasePoint, ...]:
     usage = usage[usage["platform"] == USAGE_PLATFORM]
     tasked = usage[usage["task_id"].notna()]
     rel = ev.releases[ev.releases["platform"] == USAGE_PLATFORM].sort_values("release_date")
+    linked = bool(ev.units["usage_linked"].get(code, True)) if "usage_linked" in ev.units else True
     out = []
     for r in rel.itertuples(index=False):
         rows = tasked[tasked["release"] == r.release]
@@ -90,8 +93,8 @@ def release_series(cat: Catalog, code: str) -> tuple[ReleasePoint, ...]:
                 date=date,
                 derived=bool(r.derived),
                 source_id=_release_source(date),
-                usage_share=float(rows["share"].sum()),
-                tasks_seen=int((rows["share"] > 0).sum()),
+                usage_share=float(rows["share"].sum()) if linked else None,
+                tasks_seen=int((rows["share"] > 0).sum()) if linked else None,
                 exposure=_num(series.get(f"exposure_{r.release}")),
                 automation_risk=_num(series.get(f"automation_risk_{r.release}")),
             )

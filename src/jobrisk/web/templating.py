@@ -76,7 +76,7 @@ def trend_charts(tl: Timeline) -> tuple[Markup, Markup | None]:
         y_range=(0.0, 100.0),
     )
     releases = None
-    if tl.releases:
+    if any(r.usage_share is not None for r in tl.releases):
         releases = trend_chart(
             [
                 TrendPoint(dt.date.fromisoformat(r.date), r.usage_share, r.derived, r.key)
