@@ -17,12 +17,23 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from jobrisk.api import Comparison, MethodInfo, OccupationScores, RankedOccupation
+    from jobrisk.api import Comparison, MethodInfo, OccupationScores, RankedOccupation, RoleScores
     from jobrisk.catalog import Catalog
+    from jobrisk.reports import Report
+    from jobrisk.roles import Role
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "compare", "list_methods", "open_catalog", "rank", "score"]
+__all__ = [
+    "__version__",
+    "assess",
+    "compare",
+    "list_methods",
+    "open_catalog",
+    "rank",
+    "report",
+    "score",
+]
 
 _DEFAULT: list[Catalog] = []
 
@@ -75,3 +86,28 @@ def list_methods() -> list[MethodInfo]:
     from jobrisk import api
 
     return api.list_methods()
+
+
+def assess(
+    role: Role | str, *, matcher: str = "auto", catalog: Catalog | None = None
+) -> RoleScores:
+    """A custom role (a :class:`~jobrisk.roles.Role` or the path of a role file) with every
+    method: its tasks matched to O*NET tasks, predicted or left unmatched, then scored.
+
+        >>> jobrisk.assess("examples/roles/ml-ai-engineer.role.yaml").consensus  # doctest: +SKIP
+    """
+    from pathlib import Path
+
+    from jobrisk import api
+    from jobrisk.roles import load_role
+
+    subject = load_role(Path(role)) if isinstance(role, str) else role
+    return api.assess(_catalog(catalog), subject, matcher=matcher)
+
+
+def report(subject: str | Role, *, matcher: str = "auto", catalog: Catalog | None = None) -> Report:
+    """The full report of an occupation (code or title) or a custom role; ``to_dict()`` is
+    the JSON the web API serves for it."""
+    from jobrisk import api
+
+    return api.report(_catalog(catalog), subject, matcher=matcher)
