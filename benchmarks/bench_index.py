@@ -16,29 +16,18 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 from rapidfuzz import fuzz, process
 
+from harness import median_seconds
 from jobrisk.build import build_index
 from jobrisk.catalog import Catalog, normalize_title
 from jobrisk.sources.registry import REGISTRY, sha256_of
-
-
-def median_seconds(fn: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
 
 
 def read_all_raw(data_dir: Path) -> None:

@@ -30,20 +30,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from harness import median_seconds
 from jobrisk.catalog import Catalog
 from jobrisk.errors import DataError
 from jobrisk.matching.lexical import LexicalMatcher, task_corpus
 from jobrisk.paths import resolve_locations
 from jobrisk.validation.layouts import LAYOUTS, render
-
-
-def median_seconds(fn: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
 
 
 def task_lines(corpus: pd.DataFrame, n: int, seed: int = 0) -> list[str]:

@@ -19,9 +19,9 @@ import argparse
 import os
 import statistics
 import time
-from collections.abc import Callable
 from pathlib import Path
 
+from harness import median_seconds, row
 from jobrisk import api
 from jobrisk.catalog import Catalog
 from jobrisk.methods import REGISTRY, load_evidence
@@ -29,22 +29,6 @@ from jobrisk.methods.evidence import _read
 from jobrisk.paths import resolve_locations
 
 PROBES = ("15-2051.00", "29-1141.00", "47-2061.00", "43-4051.00", "15-1252.00")
-
-
-def median_seconds(fn: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
-
-
-def row(name: str, value: float, baseline_name: str, baseline: float, target: str) -> None:
-    print(
-        f"{name:44} {value * 1000:9.1f} ms | {baseline_name:32} {baseline * 1000:8.1f} ms"
-        f" | ratio {value / baseline:7.2f} | target {target}"
-    )
 
 
 def main() -> None:

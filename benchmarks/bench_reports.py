@@ -16,9 +16,9 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
-from collections.abc import Callable
 from pathlib import Path
 
+from harness import median_seconds
 from jobrisk import api
 from jobrisk.catalog import Catalog
 from jobrisk.paths import resolve_locations
@@ -26,15 +26,6 @@ from jobrisk.reports import build_report
 from jobrisk.reports.formats import FORMATS, render_report
 
 PROBES = ("15-2051.00", "29-1141.00", "47-2061.00", "43-4051.00", "15-1252.00")
-
-
-def median_seconds(fn: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
 
 
 def main() -> None:

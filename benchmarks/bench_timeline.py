@@ -19,13 +19,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import statistics
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
+from harness import median_seconds
 from jobrisk.catalog import Catalog
 from jobrisk.methods import get_method
 from jobrisk.paths import resolve_locations
@@ -41,15 +39,6 @@ from jobrisk.timeline import (
 END = dt.date(2026, 11, 22)
 START = END - dt.timedelta(weeks=104)
 TARGET_S = 10.0
-
-
-def median_s(fn: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
 
 
 def generated_events(cat: Catalog, n: int, seed: int = 7) -> list[Event]:
@@ -97,11 +86,11 @@ def main() -> None:
         with Catalog.open(index) as fresh:
             weekly_index(fresh, events, start=START, end=END)
 
-    baseline = median_s(baseline_cold, args.repeat)
-    cold = median_s(weekly_cold, args.repeat)
+    baseline = median_seconds(baseline_cold, args.repeat)
+    cold = median_seconds(weekly_cold, args.repeat)
     with Catalog.open(index) as cat:
         idx = weekly_index(cat, events, start=START, end=END)
-        warm = median_s(lambda: weekly_index(cat, events, start=START, end=END), args.repeat)
+        warm = median_seconds(lambda: weekly_index(cat, events, start=START, end=END), args.repeat)
     shape = f"{len(idx.weeks)} weeks x {len(idx.codes)} occupations, {len(events)} events"
     print(f"weekly index: {shape}; medians of {args.repeat}")
     print(f"  risk_index baseline scores, cold (baseline): {baseline:7.3f} s")
