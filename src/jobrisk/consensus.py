@@ -127,16 +127,16 @@ def population(ev: Evidence, methods: list[Method] | None = None) -> _Population
     chosen = methods if methods is not None else list(REGISTRY.values())
     tables = {m.name: m.memoized_scores(ev) for m in chosen}
     values = pd.DataFrame({name: t["value"] for name, t in tables.items()}, index=ev.units.index)
-    onet = ev.units["kind"] == "onet"
+    onet = (ev.units["kind"] == "onet").to_numpy()
     reference = None if ev.reference is None else population(ev.reference, methods).sorted_onet
     pct = {}
     sorted_onet = {}
     for m in chosen:
-        col = values[m.name].astype(float)
-        own = col[onet].dropna().to_numpy()
-        ref = reference[m.name] if reference is not None else np.sort(own)
+        col = values[m.name].to_numpy(dtype=float, na_value=np.nan)
+        # a subject is placed among its reference's values, never its own
+        ref = reference[m.name] if reference is not None else np.sort(col[onet & ~np.isnan(col)])
         sorted_onet[m.name] = ref
-        p = _percentile_of(ref, col.to_numpy())
+        p = _percentile_of(ref, col)
         pct[m.name] = 100.0 - p if m.direction is Direction.RESISTANCE else p
     pop = _Population(values, pd.DataFrame(pct, index=ev.units.index), sorted_onet, tables)
     if methods is None:

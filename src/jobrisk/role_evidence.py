@@ -140,6 +140,8 @@ def _like(frame: pd.DataFrame, template: pd.DataFrame) -> pd.DataFrame:
         dtype = template[c].dtype
         nullable = isinstance(dtype, pd.api.extensions.ExtensionDtype)
         values = out[c]
+        if values.dtype == dtype:
+            continue  # already the template's (most columns): a conversion is a no-op
         if dtype.kind in "if":
             values = pd.to_numeric(values, errors="coerce")
             if not nullable and values.isna().any():
@@ -162,14 +164,14 @@ def _weighted_by_occupation(
     rows = frame[frame["code"].isin(weights.index)]
     if rows.empty:
         return rows.iloc[:0][keys + values]
-    w = rows["code"].map(weights).astype(float)
+    w = rows["code"].map(weights).to_numpy(dtype=float)
     parts = {}
-    for v in values:
-        x = rows[v].astype(float)
-        parts[("num", v)] = x * w
-        parts[("den", v)] = w.where(x.notna(), 0.0)
-    sums = pd.DataFrame(parts).groupby([rows[k] for k in keys]).sum()
-    out = {v: sums[("num", v)] / sums[("den", v)].where(sums[("den", v)] > 0) for v in values}
+    for v in values:  # flat column names: a column MultiIndex costs more than the sums
+        x = rows[v].to_numpy(dtype=float, na_value=np.nan)
+        parts[f"num {v}"] = x * w
+        parts[f"den {v}"] = np.where(np.isnan(x), 0.0, w)
+    sums = pd.DataFrame(parts, index=rows.index).groupby([rows[k] for k in keys]).sum()
+    out = {v: sums[f"num {v}"] / sums[f"den {v}"].where(sums[f"den {v}"] > 0) for v in values}
     return pd.DataFrame(out).reset_index()
 
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from jobrisk.errors import InputError
@@ -35,6 +36,7 @@ __all__ = [
     "ECEC_LOADING_FACTOR",
     "WAGE_CEILING",
     "CostModel",
+    "cost_columns",
     "missing_cost_note",
     "occupation_costs",
 ]
@@ -214,7 +216,7 @@ def missing_cost_note(wage: float, annual: float, no_hours: str) -> str:
 def occupation_costs(
     lines: pd.DataFrame,
     weight: pd.Series,
-    group_sum: Callable[[pd.Series], pd.Series],
+    group_sum: Callable[[npt.NDArray[np.float64]], npt.NDArray[np.float64]],
     units: pd.DataFrame,
     model: CostModel,
     no_hours: str,
@@ -222,20 +224,41 @@ def occupation_costs(
     """Per unit: the ``weight``-ed mean of each task cost line, the human hour, their ratio.
 
     ``lines`` are :meth:`CostModel.task_hours` columns per task, ``weight`` each task's weight
-    (NaN for tasks out of scope) and ``group_sum`` sums a task series per unit of ``units``.
-    ``cost_note`` says why a cost is missing (``no_hours`` when there is nothing to cost).
+    (NaN for tasks out of scope) and ``group_sum`` sums a task array per unit of ``units``
+    (NaN as 0). ``cost_note`` says why a cost is missing (``no_hours`` when there is nothing
+    to cost).
     """
-    den = group_sum(weight)
-    out = pd.DataFrame(index=units.index)
+    return pd.DataFrame(
+        cost_columns(lines, weight, group_sum, units, model, no_hours), index=units.index
+    )
+
+
+def cost_columns(
+    lines: pd.DataFrame,
+    weight: pd.Series,
+    group_sum: Callable[[npt.NDArray[np.float64]], npt.NDArray[np.float64]],
+    units: pd.DataFrame,
+    model: CostModel,
+    no_hours: str,
+) -> dict[str, Any]:
+    """:func:`occupation_costs` as plain columns (numpy: a role has a single unit)."""
+    w = weight.to_numpy(dtype=float)
+    den = group_sum(w)
+    den = np.where(den > 0, den, np.nan)
+    out: dict[str, Any] = {}
     for column, line in COST_LINES.items():
-        known = group_sum(weight.where(lines[line].notna()))
-        out[column] = (group_sum(lines[line] * weight) / den.where(den > 0)).where(known > 0)
-    wage = units["hourly_median_wage"].astype(float)
-    loaded = wage.where(wage <= WAGE_CEILING) * model.loading_factor
+        values = lines[line].to_numpy(dtype=float)
+        known = group_sum(np.where(np.isnan(values), np.nan, w))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[column] = np.where(known > 0, group_sum(values * w) / den, np.nan)
+    wage = units["hourly_median_wage"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        loaded = np.where(wage <= WAGE_CEILING, wage, np.nan) * model.loading_factor
     out["hourly_wage"] = wage
     out["human_cost_per_hour"] = loaded
-    out["ai_cost_share"] = out["ai_cost_per_hour"] / loaded
-    annual = units["annual_median_wage"].astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["ai_cost_share"] = out["ai_cost_per_hour"] / loaded
+    annual = units["annual_median_wage"].to_numpy(dtype=float)
     out["cost_note"] = [
         "" if not np.isnan(cost) else missing_cost_note(w, a, no_hours)
         for cost, w, a in zip(out["ai_cost_per_hour"], wage, annual, strict=True)

@@ -310,8 +310,11 @@ class DerivedAijri(Method):
         by_code = scored["code"]
         total_time = share.groupby(by_code).sum().reindex(idx).fillna(0.0)
         labelled_time = share.where(labelled, 0.0).groupby(by_code).sum().reindex(idx).fillna(0.0)
-        out["n_tasks"] = labelled.groupby(by_code).sum().reindex(idx).fillna(0).astype(int)
-        out["labelled_share"] = (labelled_time / total_time).where(total_time > 0)
+        # the added columns go in as one frame: column inserts cost more than a role's one row
+        extra: dict[str, Any] = {
+            "n_tasks": labelled.groupby(by_code).sum().reindex(idx).fillna(0).astype(int),
+            "labelled_share": (labelled_time / total_time).where(total_time > 0),
+        }
         unlabelled = (~labelled).groupby(by_code).sum().reindex(idx).fillna(0).astype(int)
 
         reasons = dict(
@@ -339,19 +342,22 @@ class DerivedAijri(Method):
         fields = pd.DataFrame.from_dict(results, orient="index", columns=list(RESULT_COLUMNS))
         fields = fields.reindex(idx)
         for name in RESULT_COLUMNS:
-            out[name] = fields[name]
-        out["clamped"] = out["clamped"].fillna(False).astype(bool)
+            extra[name] = fields[name]
+        extra["clamped"] = extra["clamped"].fillna(False).astype(bool)
 
-        out["note"] = [
+        extra["note"] = [
             _note(reasons[code], given, left, clamped)
             for code, given, left, clamped in zip(
                 idx,
                 out["given_inputs"].tolist(),
                 unlabelled.tolist(),
-                out["clamped"].tolist(),
+                extra["clamped"].tolist(),
                 strict=True,
             )
         ]
+        overlap = set(extra) & set(out.columns)
+        assert not overlap, f"derived inputs and results share columns: {sorted(overlap)}"
+        out = pd.concat([out, pd.DataFrame(extra, index=idx)], axis=1)
         first = ["value", "n_tasks", "note", "zone", "sub_label", "task_resistance", "raw"]
         return out[first + [c for c in out.columns if c not in first]]
 

@@ -15,7 +15,7 @@ are given, and the explanation says so.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -335,21 +335,21 @@ def onet_sorted(values: pd.Series, units: pd.DataFrame) -> FloatArray:
 
 def placed_among(values: pd.Series, reference: FloatArray) -> pd.Series:
     """Mid-rank percentile (0-1) of each value among the sorted ``reference`` values."""
-    out = pd.Series(np.nan, index=values.index, dtype=float)
-    known = values.notna()
-    if len(reference) == 0 or not known.any():
-        return out
-    v = values[known].to_numpy(dtype=float)
-    below = np.searchsorted(reference, v, side="left")
-    at_or_below = np.searchsorted(reference, v, side="right")
-    out[known] = (below + at_or_below) / 2 / len(reference)
-    return out
+    v = values.to_numpy(dtype=float, na_value=np.nan)
+    out = np.full(len(v), np.nan)
+    known = ~np.isnan(v)
+    if len(reference) and known.any():
+        below = np.searchsorted(reference, v[known], side="left")
+        at_or_below = np.searchsorted(reference, v[known], side="right")
+        out[known] = (below + at_or_below) / 2 / len(reference)
+    return pd.Series(out, index=values.index, dtype=float)
 
 
 def grade(values: pd.Series, cuts: tuple[float, ...], start: int = 0) -> pd.Series:
     """``start`` + the number of cuts at or below each value (NaN stays NaN)."""
-    steps = np.searchsorted(np.asarray(cuts), values.to_numpy(dtype=float), side="right")
-    return pd.Series(steps + start, index=values.index, dtype=float).where(values.notna())
+    v = values.to_numpy(dtype=float, na_value=np.nan)
+    steps = np.searchsorted(np.asarray(cuts), v, side="right")
+    return pd.Series(np.where(np.isnan(v), np.nan, steps + start), index=values.index, dtype=float)
 
 
 # --- tasks ---------------------------------------------------------------------------------------
@@ -564,13 +564,20 @@ def _raw_inputs(ev: Evidence, scored: pd.DataFrame) -> _RawInputs:
     depth = (in_use.groupby(scored["code"]).sum() / share.groupby(scored["code"]).sum()).reindex(
         idx
     )
-    measures = ev.measures[ev.measures["measure"].isin(CONSENSUS_MEASURES)]
-    wide = measures.pivot_table(index="code", columns="measure", values="value", aggfunc="first")
+    # each unit's first known value of each measure (a pivot table, placed by position: fast)
+    m = ev.measures
+    m = m[m["measure"].isin(CONSENSUS_MEASURES) & m["value"].notna()]
+    m = m.drop_duplicates(["code", "measure"])
+    wide = np.full((len(idx), len(CONSENSUS_MEASURES)), np.nan)
+    row = idx.get_indexer(pd.Index(m["code"]))
+    col = pd.Index(list(CONSENSUS_MEASURES)).get_indexer(pd.Index(m["measure"]))
+    ok = row >= 0
+    wide[row[ok], col[ok]] = m["value"].to_numpy(dtype=float)[ok]
     return _RawInputs(
         projection=units["projected_change_pct_2024_34"].astype(float),
         wage_growth=growth,
         use_depth=depth.where(has_tasks),
-        measures=wide.reindex(index=idx, columns=list(CONSENSUS_MEASURES)),
+        measures=pd.DataFrame(wide, index=idx, columns=list(CONSENSUS_MEASURES)),
     )
 
 
@@ -685,16 +692,17 @@ def derive_inputs(
     growth_corr = growth_grade.where(exposed_share >= GROWTH_EXPOSED_SHARE, 0.0)
     values["growth_correlation"] = growth_corr.where(exposed_share.notna())  # NaN: no projection
 
-    out = pd.DataFrame(index=idx)
-    given = pd.Series("", index=idx)
+    # numpy columns and one frame at the end: a role is a single unit, where pandas overhead rules
+    out: dict[str, Any] = {}
+    given = [""] * len(idx)
     for rule in INPUT_RULES:
         if rule.name == "tasks":
             continue
-        col = values[rule.column].reindex(idx)
-        missing = col.isna()
-        given = given.where(~missing, given + "," + rule.column)
-        out[rule.column] = col.fillna(rule.default).astype(int)
-    out["given_inputs"] = given.str.strip(",")
-    for name, series in raw.items():
-        out[name] = series.reindex(idx)
-    return out
+        col = values[rule.column].reindex(idx).to_numpy(dtype=float, na_value=np.nan)
+        missing = np.isnan(col)
+        for i in np.flatnonzero(missing):
+            given[i] += "," + rule.column
+        out[rule.column] = np.where(missing, rule.default, col).astype(np.int64)
+    out["given_inputs"] = pd.Series([g.strip(",") for g in given], index=idx, dtype=str)
+    out.update(raw)
+    return pd.DataFrame(out, index=idx)

@@ -9,6 +9,7 @@ the SOC 2010-to-2019 crosswalk only: they count in the usage and automation shar
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -80,8 +81,28 @@ class ReleaseInfo:
     pct_reaching_task: float
 
 
+# Per-evidence lookups shared by the usage methods (several instances read the same ones).
+_SHARED: weakref.WeakKeyDictionary[Evidence, dict[tuple[str, ...], Any]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _shared(ev: Evidence, key: tuple[str, ...], make: Any) -> Any:
+    memo = _SHARED.setdefault(ev, {})
+    if key not in memo:
+        memo[key] = make()
+    return memo[key]
+
+
 def release_info(ev: Evidence, release: str, platform: str) -> ReleaseInfo:
     """The release's row of ``ev.releases``; a DataError when the index lacks it."""
+    info: ReleaseInfo = _shared(
+        ev, ("release", release, platform), lambda: _release_info(ev, release, platform)
+    )
+    return info
+
+
+def _release_info(ev: Evidence, release: str, platform: str) -> ReleaseInfo:
     rows = ev.releases[(ev.releases["release"] == release) & (ev.releases["platform"] == platform)]
     if rows.empty:
         pairs = zip(ev.releases["release"], ev.releases["platform"], strict=True)
@@ -169,7 +190,10 @@ class _UsageMethod(Method):
         }
 
     def _usage(self, ev: Evidence) -> pd.DataFrame:
-        return ev.usage[ev.usage["platform"] == self.platform]
+        frame: pd.DataFrame = _shared(
+            ev, ("usage", self.platform), lambda: ev.usage[ev.usage["platform"] == self.platform]
+        )
+        return frame
 
     def _release_rows(self, ev: Evidence, code: str) -> pd.DataFrame:
         rows = ev.rows_of("usage", code)
@@ -182,16 +206,24 @@ class _UsageMethod(Method):
         without rows gets 0 where ``zero_where`` holds (it was measured and nothing was seen).
         """
         info = release_info(ev, self.release, self.platform)
-        present = set(ev.releases.loc[ev.releases["platform"] == info.platform, "release"])
-        out = pd.DataFrame(index=ev.units.index)
+        present: set[str] = _shared(
+            ev,
+            ("present", info.platform),
+            lambda: set(ev.releases.loc[ev.releases["platform"] == info.platform, "release"]),
+        )
+        idx = ev.units.index
+        zero = zero_where.reindex(idx).fillna(False).to_numpy(dtype=bool)
+        columns = {}
         for release in RELEASE_NAMES:
-            col = by_release.get(release, pd.Series(np.nan, index=ev.units.index))
-            col = col.reindex(ev.units.index)
+            col = (
+                by_release[release].reindex(idx).to_numpy(dtype=float)
+                if release in by_release.columns
+                else np.full(len(idx), np.nan)
+            )
             if release in present:
-                col = col.where(col.notna() | ~zero_where, 0.0)
-            out[f"value_{release}"] = col.astype(float)
-        out.insert(0, "value", out[f"value_{info.release}"])
-        return out
+                col = np.where(np.isnan(col) & zero, 0.0, col)
+            columns[f"value_{release}"] = col
+        return pd.DataFrame({"value": columns[f"value_{info.release}"], **columns}, index=idx)
 
     def _finish(self, ev: Evidence, out: pd.DataFrame, n_tasks: pd.Series) -> pd.DataFrame:
         out.insert(1, "n_tasks", n_tasks.reindex(out.index).fillna(0).astype(int))
@@ -204,6 +236,12 @@ class _UsageMethod(Method):
 
     def _unit_state(self, ev: Evidence) -> tuple[pd.Series, pd.Series, pd.Series]:
         """Per unit: has O*NET tasks, linked to the releases' task lists, used in any release."""
+        state: tuple[pd.Series, pd.Series, pd.Series] = _shared(
+            ev, ("state", self.platform), lambda: self._compute_unit_state(ev)
+        )
+        return state
+
+    def _compute_unit_state(self, ev: Evidence) -> tuple[pd.Series, pd.Series, pd.Series]:
         has_tasks = ev.tasks.groupby("code").size().reindex(ev.units.index).notna()
         ever = self._usage(ev).groupby("code").size().reindex(ev.units.index).notna()
         if "usage_linked" in ev.units.columns:
@@ -254,7 +292,11 @@ class AnthropicUsageShare(_UsageMethod):
 
     def compute(self, ev: Evidence) -> pd.DataFrame:
         u = self._usage(ev)
-        by_release = u.groupby(["code", "release"])["share"].sum().unstack("release")
+        by_release = _shared(  # every release's shares: the same for each release's instance
+            ev,
+            ("share_by_release", self.platform),
+            lambda: u.groupby(["code", "release"])["share"].sum().unstack("release"),
+        )
         has_tasks, linked, _ = self._unit_state(ev)
         out = self._table(ev, by_release, has_tasks & linked)
         chosen = u[u["release"] == self.release]
@@ -287,7 +329,7 @@ class AnthropicUsageShare(_UsageMethod):
                 contribution=float(by_task.get(t["task_id"], 0.0)),
                 detail={"share_pct": float(by_task.get(t["task_id"], 0.0))},
             )
-            for t in tasks.to_dict("records")
+            for t in tasks[["task_id", "task", "time_share"]].to_dict("records")
         ]
         crosswalk = float(rows.loc[rows["task_id"].isna(), "share"].sum())
         if crosswalk > 0:
@@ -408,7 +450,9 @@ class AnthropicUsageDepth(_UsageMethod):
                     "share_pct": float(shares.get(t["task_id"], 0.0)),
                 },
             )
-            for t, w in zip(tasks.to_dict("records"), weight, strict=True)
+            for t, w in zip(
+                tasks[["task_id", "task", "time_share"]].to_dict("records"), weight, strict=True
+            )
         )
         value = optional_float(score["value"])
         crosswalk = float(rows.loc[rows["task_id"].isna(), "share"].sum())

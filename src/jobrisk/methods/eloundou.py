@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import weakref
+
+import numpy as np
 import pandas as pd
 
 from jobrisk.methods.base import (
@@ -11,19 +14,22 @@ from jobrisk.methods.base import (
     Method,
     Parameter,
     TaskContribution,
-    weighted_mean,
 )
 from jobrisk.methods.evidence import Evidence
 
 WEIGHTS = {"core": "core_weight", "equal": None, "rating": "rating_weight"}
+MEASURES = ("alpha", "beta", "gamma")
+HALF = {"alpha": 0.0, "beta": 0.5, "gamma": 1.0}  # credit of an E2 label per measure
+_SUMS: weakref.WeakKeyDictionary[Evidence, dict[tuple[str, str], pd.DataFrame]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def label_scores(labels: pd.Series, measure: str) -> pd.Series:
     """Per-task alpha = E1, beta = E1 + 0.5 E2, gamma = E1 + E2 (paper, Section 3.3)."""
     e1 = (labels == "E1").astype(float)
     e2 = (labels == "E2").astype(float)
-    half = {"alpha": 0.0, "beta": 0.5, "gamma": 1.0}[measure]
-    return (e1 + half * e2).where(labels.notna())
+    return (e1 + HALF[measure] * e2).where(labels.notna())
 
 
 class EloundouExposure(Method):
@@ -82,35 +88,57 @@ class EloundouExposure(Method):
         rater = "human labels" if self.params["rater"] == "human" else "GPT-4 labels"
         return f"Eloundou {self.params['measure']} ({rater})"
 
-    def _rows(self, labels: pd.DataFrame) -> pd.DataFrame:
+    def _sums(self, ev: Evidence) -> pd.DataFrame:
+        """Per unit, the three measures' weighted sums, the weight and the row counts of this
+        rater and weighting: one grouping for the alpha, beta and gamma variants."""
         col = "human_e" if self.params["rater"] == "human" else "gpt4_e"
         wcol = WEIGHTS[self.params["weighting"]]
-        weight = pd.Series(1.0, index=labels.index) if wcol is None else labels[wcol]
-        return pd.DataFrame(
-            {
-                "code": labels["code"],
-                "score": label_scores(labels[col], self.params["measure"]),
-                "weight": weight,
-                "label": labels[col],
+        key = (col, self.params["weighting"])
+        memo = _SUMS.setdefault(ev, {})
+        if key not in memo:
+            labels = ev.labels
+            label = labels[col]
+            weight = (
+                np.ones(len(labels))
+                if wcol is None
+                else labels[wcol].to_numpy(dtype=float, na_value=np.nan)
+            )
+            usable = ~np.isnan(weight) & label.notna().to_numpy()
+            # label_scores in numpy; NaN rows are skipped by the grouped sum, as the rows left
+            # out of the mean
+            e1 = (label == "E1").to_numpy(dtype=float)
+            e2 = (label == "E2").to_numpy(dtype=float)
+            parts = {
+                measure: np.where(usable, (e1 + HALF[measure] * e2) * weight, np.nan)
+                for measure in MEASURES
             }
-        )
+            parts["weight"] = np.where(usable, weight, np.nan)
+            parts["n"] = usable.astype(float)
+            parts["dropped"] = (~usable).astype(float)
+            memo[key] = pd.DataFrame(parts, index=labels.index).groupby(labels["code"]).sum()
+        return memo[key]
 
     def compute(self, ev: Evidence) -> pd.DataFrame:
-        rows = self._rows(ev.labels)
-        usable = rows["weight"].notna() & rows["score"].notna()
-        value = weighted_mean(rows["score"][usable], rows["weight"][usable], rows["code"][usable])
-        n = usable.groupby(rows["code"]).sum()
-        dropped = (~usable).groupby(rows["code"]).sum()
-        out = pd.DataFrame({"value": value, "n_tasks": n}).reindex(ev.units.index)
-        out["n_tasks"] = out["n_tasks"].fillna(0).astype(int)
-        note = pd.Series("", index=out.index)
-        note[out["value"].isna()] = "no Eloundou task labels for this occupation"
-        d = dropped.reindex(out.index).fillna(0).astype(int)
-        note[(d > 0) & out["value"].notna()] = (
-            d.astype(str) + " paper task rows without a weight or label left out"
+        sums = self._sums(ev).reindex(ev.units.index)
+        num = sums[self.params["measure"]].to_numpy(dtype=float)
+        den = sums["weight"].to_numpy(dtype=float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            value = np.where(den > 0, num / den, np.nan)
+        n = np.nan_to_num(sums["n"].to_numpy(dtype=float)).round().astype(int)
+        dropped = np.nan_to_num(sums["dropped"].to_numpy(dtype=float)).round().astype(int)
+        # plain lists: pandas string operations cost more than the few units of a role
+        note = [
+            "no Eloundou task labels for this occupation"
+            if v != v
+            else f"{d} paper task rows without a weight or label left out"
+            if d > 0
+            else ""
+            for v, d in zip(value.tolist(), dropped.tolist(), strict=True)
+        ]
+        return pd.DataFrame(
+            {"value": value, "n_tasks": n, "note": pd.Series(note, dtype=str).to_numpy()},
+            index=ev.units.index,
         )
-        out["note"] = note
-        return out
 
     def contributions(self, ev: Evidence, code: str) -> Explanation:
         labels = ev.rows_of("labels", code)

@@ -284,6 +284,11 @@ def _timeline_of(ev: Evidence, code: str, opts: TimelineOptions) -> TaskTimeline
     return memo[key]
 
 
+def _all_of(ev: Evidence, code: str) -> bool:
+    """Every task and usage row of ``ev`` is ``code``'s (so its rows are the whole frames)."""
+    return bool((ev.tasks["code"] == code).all() and (ev.usage["code"] == code).all())
+
+
 def _compute_series(
     ev: Evidence,
     opts: TimelineOptions,
@@ -292,6 +297,9 @@ def _compute_series(
 ) -> _Series:
     tl = build_timeline(ev.tasks, ev.usage, ev.releases, opts)
     units = ev.units.index
+    if len(units) == 1 and _all_of(ev, str(units[0])):
+        # a single unit (a custom role): its explanation's timeline is this one
+        _TIMELINES.setdefault(ev, {})[(str(units[0]), opts)] = tl
     codes = ev.tasks["code"]
     weight = ev.tasks["time_share"].to_numpy(dtype=float)
     keys = [p.key for p in tl.points]
@@ -319,7 +327,7 @@ def _compute_series(
         "exposure": (tl.reached[:, now], tl.potential),
         "automation_risk": (tl.reached[:, now] * auto_now, tl.potential * auto_now),
     }
-    out = pd.DataFrame(index=units)
+    out: dict[str, Any] = {}  # one frame at the end: per-column inserts dominate for a role
     year = int(fit.projection_year)
     rates: dict[str, GrowthRates] = {}
     for quantity in QUANTITIES:
@@ -359,7 +367,7 @@ def _compute_series(
     out["now_release"] = tl.points[now].label
     out["now_point"] = tl.points[now].key
     out["untasked_share_now"], out["note"] = _notes(ev, tl, opts, has_tasks)
-    return out, rates
+    return pd.DataFrame(out, index=units), rates
 
 
 def _notes(
@@ -378,26 +386,28 @@ def _notes(
     if opts.platform != "any":
         untasked = untasked[untasked["platform"] == opts.platform]
     untasked_share = untasked.groupby("code")["share"].sum().reindex(units, fill_value=0.0)
-    parts = [
-        pd.Series(
-            f"no task seen in Anthropic usage ({opts.platform}): after 2023 only the 2023 "
-            "capability counts",
-            index=units,
-        ).where(unseen, ""),
-        (
-            untasked_share.map(lambda x: f"{x:.3f}")
-            + f"% of {now.key} conversations reached this occupation only through the SOC "
-            "crosswalk, not a task: not counted"
-        ).where(untasked_share > 0, ""),
-        (unlabelled.astype(str) + " tasks without an Eloundou label: not reached in 2023").where(
-            unlabelled > 0, ""
-        ),
-    ]
-    note = parts[0]
-    for part in parts[1:]:
-        note = note + pd.Series("; ", index=units).where((note != "") & (part != ""), "") + part
-    note[~has_tasks] = "no O*NET tasks for this occupation"
-    return untasked_share, note.astype(str)
+    unseen_note = (
+        f"no task seen in Anthropic usage ({opts.platform}): after 2023 only the 2023 "
+        "capability counts"
+    )
+    crosswalk_note = (
+        f"% of {now.key} conversations reached this occupation only through the SOC "
+        "crosswalk, not a task: not counted"
+    )
+    notes = []
+    for ht, u, share, n in zip(
+        has_tasks, unseen, untasked_share.to_numpy(), unlabelled.to_numpy(), strict=True
+    ):
+        parts = [
+            unseen_note if u else "",
+            f"{share:.3f}{crosswalk_note}" if share > 0 else "",
+            f"{n} tasks without an Eloundou label: not reached in 2023" if n > 0 else "",
+        ]
+        notes.append(
+            "; ".join(p for p in parts if p) if ht else "no O*NET tasks for this occupation"
+        )
+    note = pd.Series(notes, index=units, dtype=str)
+    return untasked_share, note
 
 
 class ExposureOverTime(Method):
@@ -565,21 +575,31 @@ class ExposureOverTime(Method):
         q = self.params["quantity"]
         year = int(self.params["projection_year"])
         column = self._column(series)
-        own = [c for c in series.columns if c.startswith(f"{q}_")]
-        out = series[own].copy()
-        out.insert(0, "value", series[column] if column else np.nan)
-        out.insert(1, "n_tasks", series["n_tasks"])
-        out.insert(2, "note", series["note"])
-        out["projection_low"] = series[f"{q}_{year}_low"]
-        out["projection_high"] = series[f"{q}_{year}_high"]
-        for column_name in ("now_release", "now_point", "untasked_share_now"):
-            out[column_name] = series[column_name]
+        value = series[column] if column else pd.Series(np.nan, index=series.index)
         if column is None:
-            out["note"] = f"release {self.params['at']} is not in this evidence ({opts.platform})"
+            note = pd.Series(
+                f"release {self.params['at']} is not in this evidence ({opts.platform})",
+                index=series.index,
+                dtype=str,
+            )
         else:
-            missing = out["value"].isna() & (out["note"] == "")
-            out.loc[missing, "note"] = "no projection: fewer than two dated points to fit"
-        return out
+            no_fit = "no projection: fewer than two dated points to fit"
+            note = pd.Series(
+                [
+                    no_fit if v != v and n == "" else n
+                    for v, n in zip(value.tolist(), series["note"].tolist(), strict=True)
+                ],
+                index=series.index,
+                dtype=str,
+            )
+        # one frame from columns (inserts and copies cost more than a role's single row)
+        columns = {"value": value, "n_tasks": series["n_tasks"], "note": note}
+        columns.update((c, series[c]) for c in series.columns if c.startswith(f"{q}_"))
+        columns["projection_low"] = series[f"{q}_{year}_low"]
+        columns["projection_high"] = series[f"{q}_{year}_high"]
+        for column_name in ("now_release", "now_point", "untasked_share_now"):
+            columns[column_name] = series[column_name]
+        return pd.DataFrame(columns, index=series.index)
 
     def contributions(self, ev: Evidence, code: str) -> Explanation:
         opts, fit = self._options()
@@ -594,10 +614,11 @@ class ExposureOverTime(Method):
         share = tasks["time_share"].to_numpy(dtype=float)
         part = 100 * share * tl.reached[:, j] * factor
         e_label, t_label = _labels(tasks, opts.rater, "e"), _labels(tasks, opts.rater, "t")
+        task_ids, texts = tasks["task_id"].tolist(), tasks["task"].tolist()
         contributions = [
             TaskContribution(
-                task_id=int(str(r.task_id)),
-                task=str(r.task),
+                task_id=int(str(task_ids[i])),
+                task=str(texts[i]),
                 time_share=float(share[i]),
                 contribution=float(part[i]),
                 detail={
@@ -609,7 +630,7 @@ class ExposureOverTime(Method):
                     "within_reach": bool(tl.potential[i]),
                 },
             )
-            for i, r in enumerate(tasks.itertuples(index=False))
+            for i in range(len(tasks))
         ]
         year = int(fit.projection_year)
         series = {p.label: _number(row[f"{q}_{p.key}"]) for p in tl.points}

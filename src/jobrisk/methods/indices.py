@@ -74,28 +74,34 @@ class OccupationMeasure(Method):
         rows = ev.measures[ev.measures["measure"] == self.measure]
         rows = rows.drop_duplicates("code").set_index("code")
         units = ev.units
-        out = pd.DataFrame(index=units.index)
-        out["value"] = rows["value"].reindex(units.index).astype(float)
-        out["match_quality"] = rows["match_quality"].reindex(units.index)
-        out["source_codes"] = self._source_codes(rows, units)
-        known = out["value"].notna()
+        value = rows["value"].reindex(units.index).astype(float)
+        quality = rows["match_quality"].reindex(units.index)
+        sources = self._source_codes(rows, units)
+        known = value.notna()
         onet = known & (units["kind"] == "onet")
-        exploded = out.loc[onet, "source_codes"].str.split(",").explode()
-        fan_out = exploded.groupby(exploded).transform("size")
-        split = exploded[(fan_out > 1) & (exploded != "")]
-        out["split_codes"] = split.groupby(level=0).agg(",".join).reindex(units.index).fillna("")
-        out["note"] = [
+        if onet.any():
+            exploded = sources[onet].str.split(",").explode()
+            fan_out = exploded.groupby(exploded).transform("size")
+            split = exploded[(fan_out > 1) & (exploded != "")]
+            split_codes = split.groupby(level=0).agg(",".join).reindex(units.index).fillna("")
+        else:  # a custom role (no O*NET unit): nothing to split, and pandas is slow on nothing
+            split_codes = pd.Series("", index=units.index, dtype=str)
+        note = [
             self._match_note(q, s, sp) if ok else self._missing_note(kind)
             for ok, q, s, sp, kind in zip(
-                known,
-                out["match_quality"],
-                out["source_codes"],
-                out["split_codes"],
-                units["kind"],
-                strict=True,
+                known, quality, sources, split_codes, units["kind"], strict=True
             )
         ]
-        return out
+        return pd.DataFrame(
+            {
+                "value": value,
+                "match_quality": quality,
+                "source_codes": sources,
+                "split_codes": split_codes,
+                "note": pd.Series(note, index=units.index, dtype=str),
+            },
+            index=units.index,
+        )
 
     def _source_codes(self, rows: pd.DataFrame, units: pd.DataFrame) -> pd.Series:
         if "source_codes" in rows.columns:
@@ -119,8 +125,17 @@ class OccupationMeasure(Method):
 
     def compute(self, ev: Evidence) -> pd.DataFrame:
         rows = self.measure_rows(ev)
-        out = rows[["value"]].assign(n_tasks=0, note=rows["note"])
-        return out.join(rows[["match_quality", "source_codes", "split_codes"]])
+        return pd.DataFrame(
+            {
+                "value": rows["value"],
+                "n_tasks": 0,
+                "note": rows["note"],
+                "match_quality": rows["match_quality"],
+                "source_codes": rows["source_codes"],
+                "split_codes": rows["split_codes"],
+            },
+            index=rows.index,
+        )
 
     def measure_inputs(self, ev: Evidence, code: str) -> tuple[dict[str, Any], str]:
         """The explanation inputs (measure, source, codes, match) and the match note."""

@@ -41,7 +41,10 @@ def task_explanation(
             contribution=float(r["time_share"]) / total * float(r[column]),
             detail={column: float(r[column]), **{k: r[k] for k in detail}},
         )
-        for r in known.to_dict("records")
+        # the columns read, not the whole frame: records of every column are slow
+        for r in known[
+            list(dict.fromkeys(["task_id", "task", "time_share", column, *detail]))
+        ].to_dict("records")
     ]
     mean = sum(t.contribution for t in contributions)
     return (

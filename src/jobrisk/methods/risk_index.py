@@ -259,22 +259,25 @@ class RiskIndex(Method):
         )
         has_tasks = series["n_tasks"] > 0
         components.loc[~has_tasks, :] = np.nan
-        out = pd.DataFrame(index=ev.units.index)
-        out["value"] = risk_score(components, self.weights())
-        out["n_tasks"] = series["n_tasks"].astype(int)
         note = series["note"].copy()
         no_prior = has_tasks & components["prior"].isna() & (self.weights().prior > 0)
-        note[no_prior] = note[no_prior].where(note[no_prior] == "", note[no_prior] + "; ") + (
-            "no older index for this occupation: the prior is left out, other weights renormalised"
-        )
-        out["note"] = note
-        for c in COMPONENTS:
-            out[c] = components[c]
-        out["prior_measures"] = prior["prior_measures"]
-        out["automation_projected_low"] = series[f"automation_risk_{year}_low"] / 100
-        out["automation_projected_high"] = series[f"automation_risk_{year}_high"] / 100
-        out["baseline_as_of"] = now
-        return out
+        if no_prior.any():
+            note[no_prior] = note[no_prior].where(note[no_prior] == "", note[no_prior] + "; ") + (
+                "no older index for this occupation: the prior is left out, other weights "
+                "renormalised"
+            )
+        # one frame from columns: column inserts cost more than a role's single row
+        out = {
+            "value": risk_score(components, self.weights()),
+            "n_tasks": series["n_tasks"].astype(int),
+            "note": note,
+            **{c: components[c] for c in COMPONENTS},
+            "prior_measures": prior["prior_measures"],
+            "automation_projected_low": series[f"automation_risk_{year}_low"] / 100,
+            "automation_projected_high": series[f"automation_risk_{year}_high"] / 100,
+            "baseline_as_of": now,
+        }
+        return pd.DataFrame(out, index=ev.units.index)
 
     def contributions(self, ev: Evidence, code: str) -> Explanation:
         row = self.scores_row(ev, code)
@@ -313,7 +316,8 @@ class RiskIndex(Method):
                     "first_seen_in_use": tl.first_seen.iloc[i],
                 },
             )
-            for i, r in enumerate(tasks.itertuples(index=False))
+            # two columns, not the whole frame: itertuples over every column is slow
+            for i, r in enumerate(tasks[["task_id", "task"]].itertuples(index=False))
         ]
         n = int(self.params["n_listed"])
         automatable = sorted(

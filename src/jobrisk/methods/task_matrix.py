@@ -32,7 +32,7 @@ from jobrisk.methods.ai_cost import (
     COST_CEILING,
     COST_PARAMETERS,
     CostModel,
-    occupation_costs,
+    cost_columns,
 )
 from jobrisk.methods.base import (
     Direction,
@@ -43,14 +43,27 @@ from jobrisk.methods.base import (
     TaskContribution,
 )
 from jobrisk.methods.evidence import Evidence
+from jobrisk.methods.task_signals import (
+    AXES,
+    JUDGMENT_VERBS,
+    T_SCORES,
+    rater_free_signals,
+    task_axes,
+    task_signals,
+)
 
 __all__ = [
+    "AXES",
+    "JUDGMENT_VERBS",
+    "T_SCORES",
     "AICostPerTaskHour",
     "Cell",
     "CellRule",
     "TaskMatrix",
     "matrix_rows",
     "occupation_table",
+    "task_axes",
+    "task_signals",
 ]
 
 
@@ -71,45 +84,6 @@ AI_CELLS = (Cell.REPLACEABLE, Cell.AI_AUGMENTED)
 # The headline is the largest share; an exact tie goes to the cell that claims less for AI.
 HEADLINE_TIE_ORDER = (Cell.HUMAN_CRITICAL, Cell.HUMAN_LED, Cell.AI_AUGMENTED, Cell.REPLACEABLE)
 UNSCORED = "unscored"
-
-# Eloundou et al.'s T0-T4 automation levels, equally spaced (the rubric is ordinal).
-T_SCORES = {"T0": 0.0, "T1": 0.25, "T2": 0.5, "T3": 0.75, "T4": 1.0}
-# The largest per-task Microsoft applicability in the data (0.721): the best-covered task = 1.
-APPLICABILITY_CEILING = 0.72
-# Leading verbs of O*NET task statements that name judgment: the verbs of the six O*NET work
-# activities on judgment (Judging Qualities; Making Decisions; Developing Objectives and
-# Strategies; Resolving Conflicts and Negotiating; Guiding, Directing and Motivating;
-# Providing Consultation and Advice) whose tasks sit at least half in those activities'
-# DWAs (76% as a list, against 19% of all tasks). The measurement is in the docs.
-JUDGMENT_VERBS = frozenset(
-    [
-        "advise",
-        "appraise",
-        "approve",
-        "arbitrate",
-        "assess",
-        "authorize",
-        "counsel",
-        "determine",
-        "diagnose",
-        "direct",
-        "evaluate",
-        "judge",
-        "mediate",
-        "negotiate",
-        "oversee",
-        "recommend",
-        "supervise",
-    ]
-)
-
-# Axis weights over the signals that are present (a missing signal drops out and the rest are
-# renormalized). The evidence for each weight is in docs/methods/task_matrix.md.
-CAPABILITY_WEIGHTS = {"s_label": 0.5, "s_applicability": 0.3, "s_penetration": 0.2}
-RELIABILITY_WEIGHTS = {"s_t_level": 0.6, "s_automation": 0.4}
-CONTEXT_WEIGHTS = {"s_physical": 0.45, "s_zone": 0.25, "s_unused": 0.2, "s_core": 0.1}
-AMBIGUITY_WEIGHTS = {"s_zone": 0.35, "s_e0_desk": 0.35, "s_judgment_verb": 0.3}
-AXES = ("capability", "reliability", "context", "ambiguity")
 
 
 def _threshold(name: str, default: float, description: str) -> Parameter:
@@ -214,18 +188,6 @@ class CellRule:
         return pd.DataFrame({"cell": cell, "rule": rule}, index=axes.index)
 
 
-def _weighted(signals: pd.DataFrame, weights: dict[str, float]) -> pd.Series:
-    num = np.zeros(len(signals))
-    den = np.zeros(len(signals))
-    for column, weight in weights.items():
-        values = signals[column].to_numpy(dtype=float)
-        known = ~np.isnan(values)
-        num += weight * np.where(known, values, 0.0)
-        den += weight * known
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return pd.Series(np.where(den > 0, num / den, np.nan), index=signals.index)
-
-
 @dataclass(frozen=True)
 class _Groups:
     """Rows grouped by their position in a unit index (sums by ``np.bincount``: fast)."""
@@ -250,6 +212,12 @@ class _Groups:
             np.bincount(self.ids, weights=array, minlength=len(self.index)), index=self.index
         )
 
+    def sums(self, values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """:meth:`sum` of an array, as an array."""
+        return np.bincount(
+            self.ids, weights=np.nan_to_num(values, nan=0.0), minlength=len(self.index)
+        ).astype(float, copy=False)
+
     def count(self, mask: pd.Series) -> pd.Series:
         return self.sum(mask.astype(float)).round().astype(int)
 
@@ -259,75 +227,18 @@ class _Groups:
         return values
 
 
-def _usage_by_task(usage: pd.DataFrame) -> pd.DataFrame:
-    """Per (code, task_id): seen in use at all, and the share-weighted automation share."""
-    seen = usage[usage["task_id"].notna() & (usage["share"] > 0)]
-    key = [seen["code"], seen["task_id"].astype("Int64")]
-    weight = seen["share"].where(seen["automation_share"].notna(), 0.0)
-    num = (seen["automation_share"].fillna(0.0) * weight).groupby(key).sum()
-    den = weight.groupby(key).sum()
-    return pd.DataFrame({"used": True, "automation_share": num / den.where(den > 0)})
-
-
-_JUDGMENT_PATTERN = r"^\W*(?:" + "|".join(sorted(JUDGMENT_VERBS)) + r")\b"
-
-
-def task_signals(
-    tasks: pd.DataFrame, usage: pd.DataFrame, units: pd.DataFrame, rater: str, e2_credit: float
-) -> pd.DataFrame:
-    """Every 0-1 signal the axes read, one row per task (aligned with ``tasks``)."""
-    if rater == "human":
-        label = tasks["human_e"].fillna(tasks["gpt4_e"])
-        t_label = tasks["human_t"].fillna(tasks["gpt4_t"])
-    else:
-        label, t_label = tasks["gpt4_e"], tasks["gpt4_t"]
-    key = pd.MultiIndex.from_arrays([tasks["code"], tasks["task_id"].astype("Int64")])
-    seen = _usage_by_task(usage).reindex(key)
-    used = seen["used"].notna().to_numpy()
-    zone = pd.to_numeric(tasks["code"].map(units["job_zone"]), errors="coerce").astype(float)
-    physical = tasks["physical"].astype(bool)
-    judgment = tasks["task"].str.match(_JUDGMENT_PATTERN, case=False).fillna(False)
-    return pd.DataFrame(
-        {
-            "label": label,
-            "t_label": t_label,
-            "s_label": label.map({"E0": 0.0, "E1": 1.0, "E2": e2_credit}).astype(float),
-            "s_applicability": (tasks["task_applicability"] / APPLICABILITY_CEILING).clip(
-                upper=1.0
-            ),
-            "s_penetration": tasks["penetration"].astype(float),
-            "s_t_level": t_label.map(T_SCORES).astype(float),
-            "s_automation": seen["automation_share"].to_numpy(dtype=float),
-            "s_physical": physical.astype(float),
-            "s_zone": (zone - 1.0) / 4.0,
-            "s_unused": (~used).astype(float),
-            "s_core": tasks["task_type"].eq("Core").astype(float),
-            "s_e0_desk": (label.eq("E0") & ~physical).astype(float).where(label.notna()),
-            "s_judgment_verb": judgment.astype(float),
-            "job_zone": zone,
-        },
-        index=tasks.index,
-    )
-
-
-def task_axes(signals: pd.DataFrame) -> pd.DataFrame:
-    """The four axes, each a weighted mean of the signals present."""
-    return pd.DataFrame(
-        {
-            "capability": _weighted(signals, CAPABILITY_WEIGHTS),
-            "reliability": _weighted(signals, RELIABILITY_WEIGHTS),
-            "context": _weighted(signals, CONTEXT_WEIGHTS),
-            "ambiguity": _weighted(signals, AMBIGUITY_WEIGHTS),
-        },
-        index=signals.index,
-    )
-
-
 def matrix_rows(
-    tasks: pd.DataFrame, usage: pd.DataFrame, units: pd.DataFrame, params: dict[str, Any]
+    tasks: pd.DataFrame,
+    usage: pd.DataFrame,
+    units: pd.DataFrame,
+    params: dict[str, Any],
+    shared: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """One row per task: signals, axes, cell, week share (of scored time) and cost lines."""
-    signals = task_signals(tasks, usage, units, params["rater"], float(params["e2_credit"]))
+    """One row per task: signals, axes, cell, week share (of scored time) and cost lines.
+
+    ``shared`` is :func:`rater_free_signals` of the same frames, when already computed.
+    """
+    signals = task_signals(tasks, usage, units, params["rater"], float(params["e2_credit"]), shared)
     axes = task_axes(signals)
     cells = CellRule.from_params(params).assign(axes, signals["label"])
     scored = cells["cell"].ne(UNSCORED)
@@ -346,21 +257,34 @@ def occupation_table(
     rows: pd.DataFrame, units: pd.DataFrame, params: dict[str, Any]
 ) -> pd.DataFrame:
     """Aggregate :func:`matrix_rows` to one row per unit (index ``code``)."""
+    # numpy columns, one frame at the end: a role is a single unit, where pandas overhead rules
     groups = _Groups.of(rows["code"], units.index)
-    scored = rows["cell"].ne(UNSCORED)
-    week = rows["week_share"]
-    n_all = groups.count(pd.Series(True, index=rows.index))
-    out = pd.DataFrame({"n_tasks": groups.count(scored)}, index=units.index)
-    has_scores = out["n_tasks"] > 0
-    for cell, column in SHARE_COLUMNS.items():
-        out[column] = groups.sum(week.where(rows["cell"].eq(str(cell)))).where(has_scores)
-    out["value"] = (out["share_replaceable"] + out["share_ai_augmented"]).clip(0.0, 1.0)
-    ordered = out[[SHARE_COLUMNS[c] for c in HEADLINE_TIE_ORDER]].fillna(-1.0)
-    names = {SHARE_COLUMNS[c]: str(c) for c in HEADLINE_TIE_ORDER}
-    out["cell"] = ordered.idxmax(axis=1).map(names).where(has_scores)
+    cell = rows["cell"].to_numpy(dtype=object)
+    scored = cell != UNSCORED
+    week = rows["week_share"].to_numpy(dtype=float)
+    n_all = groups.sums(np.ones(len(rows))).round().astype(int)
+    n_tasks = groups.sums(scored.astype(float)).round().astype(int)
+    has_scores = n_tasks > 0
+    out: dict[str, Any] = {"n_tasks": n_tasks}
+    for c, column in SHARE_COLUMNS.items():
+        in_cell = groups.sums(np.where(cell == str(c), week, np.nan))
+        out[column] = np.where(has_scores, in_cell, np.nan)
+    out["value"] = np.clip(out["share_replaceable"] + out["share_ai_augmented"], 0.0, 1.0)
+    ordered = np.column_stack([out[SHARE_COLUMNS[c]] for c in HEADLINE_TIE_ORDER])
+    headline = np.nan_to_num(ordered, nan=-1.0).argmax(axis=1)  # first of equal shares
+    out["cell"] = pd.Series(
+        [
+            str(HEADLINE_TIE_ORDER[i]) if ok else np.nan
+            for i, ok in zip(headline, has_scores, strict=True)
+        ],
+        index=units.index,
+        dtype="str",
+    )
     for axis in AXES:
-        out[axis] = groups.sum(rows[axis] * week).where(has_scores)
-    out["unscored_share"] = groups.sum(rows["time_share"].where(~scored))
+        out[axis] = np.where(has_scores, groups.sums(rows[axis].to_numpy(float) * week), np.nan)
+    out["unscored_share"] = groups.sums(
+        np.where(scored, np.nan, rows["time_share"].to_numpy(float))
+    )
     out["note"] = [
         "no O*NET tasks for this occupation"
         if n == 0
@@ -370,7 +294,7 @@ def occupation_table(
         f"({share:.1%} of task time); shares are of the remaining time"
         if n > k
         else ""
-        for n, k, share in zip(n_all, out["n_tasks"], out["unscored_share"], strict=True)
+        for n, k, share in zip(n_all, n_tasks, out["unscored_share"], strict=True)
     ]
     in_scope = [str(c) for c in (AI_CELLS if params["cost_scope"] == "ai_cells" else Cell)]
     no_hours = (
@@ -378,12 +302,24 @@ def occupation_table(
         if params["cost_scope"] == "ai_cells"
         else "no scored task to cost"
     )
-    weight = week.where(rows["cell"].isin(in_scope))
+    weight = rows["week_share"].where(rows["cell"].isin(in_scope))
     model = CostModel.from_params(params)
-    out = out.join(occupation_costs(rows, weight, groups.sum, units, model, no_hours))
-    no_tasks = out["n_tasks"] == 0
-    out.loc[no_tasks, "cost_note"] = out.loc[no_tasks, "note"]
-    return out
+    costs = cost_columns(rows, weight, groups.sums, units, model, no_hours)
+    costs["cost_note"] = [
+        note if n == 0 else cost_note
+        for n, note, cost_note in zip(n_tasks, out["note"], costs["cost_note"], strict=True)
+    ]
+    return pd.DataFrame({**out, **costs}, index=units.index)
+
+
+_SHARED: weakref.WeakKeyDictionary[Evidence, pd.DataFrame] = weakref.WeakKeyDictionary()
+
+
+def _shared(ev: Evidence) -> pd.DataFrame:
+    """:func:`rater_free_signals` of the evidence, once for both raters."""
+    if ev not in _SHARED:
+        _SHARED[ev] = rater_free_signals(ev.tasks, ev.usage, ev.units)
+    return _SHARED[ev]
 
 
 # Task rows per evidence and parameters, so an explanation is a lookup, not a recomputation.
@@ -489,17 +425,18 @@ class TaskMatrix(Method):
         memo = _ROWS.setdefault(ev, {})
         key = repr(sorted(self.params.items()))
         if key not in memo:
-            memo[key] = matrix_rows(ev.tasks, ev.usage, ev.units, self.params)
+            memo[key] = matrix_rows(ev.tasks, ev.usage, ev.units, self.params, _shared(ev))
         return memo[key]
 
     def compute(self, ev: Evidence) -> pd.DataFrame:
-        rows = matrix_rows(ev.tasks, ev.usage, ev.units, self.params)
+        rows = matrix_rows(ev.tasks, ev.usage, ev.units, self.params, _shared(ev))
         _ROWS.setdefault(ev, {})[repr(sorted(self.params.items()))] = rows
         return occupation_table(rows, ev.units, self.params)
 
     def _one(self, ev: Evidence, code: str) -> tuple[pd.DataFrame, pd.Series]:
-        rows = self._rows(ev).loc[ev.rows_of("tasks", code).index]
+        # the scores first: computing them memoizes the task rows, which are then a lookup
         occ = self._matrix(ev).loc[code]
+        rows = self._rows(ev).loc[ev.rows_of("tasks", code).index]
         assert isinstance(occ, pd.Series)
         return rows, occ
 
@@ -523,7 +460,11 @@ class TaskMatrix(Method):
         self, code: str, rows: pd.DataFrame, occ: pd.Series, value: float, weights: pd.Series
     ) -> Explanation:
         tasks = []
-        for idx, row in zip(rows.index, rows.to_dict("records"), strict=True):
+        # records from column lists: to_dict("records") boxes every cell of a wide frame
+        names: list[Hashable] = [str(c) for c in rows.columns]
+        columns = [rows[c].tolist() for c in rows.columns]
+        records = [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
+        for idx, row in zip(rows.index, records, strict=True):
             week = row["week_share"]
             tasks.append(
                 TaskContribution(
