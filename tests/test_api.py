@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -15,6 +16,7 @@ from jobrisk.catalog import Catalog
 from jobrisk.consensus import _percentile_of, ordinal, population
 from jobrisk.errors import InputError, UnknownMethodError, UnknownOccupationError
 from jobrisk.methods import REGISTRY, Direction, load_evidence
+from jobrisk.roles import Role, role_or_query
 
 PROBES = ["15-2051.00", "29-1141.00", "47-2061.00", "43-4051.00"]
 
@@ -131,6 +133,29 @@ def test_compare_side_by_side(catalog: Catalog) -> None:
         api.compare(catalog, ["15-2051.00", "15-2051"])
     with pytest.raises(UnknownOccupationError):
         api.compare(catalog, ["15-2051.00", "99-9999.00"])
+
+
+def test_compare_places_a_role_beside_occupations(catalog: Catalog, tmp_path: Path) -> None:
+    role_file = tmp_path / "analyst.role.yaml"
+    role_file.write_text(
+        "title: Pricing analyst\ntasks:\n"
+        "  - Analyze sales data to set product prices\n"
+        "  - Prepare reports on pricing trends for managers\n",
+        encoding="utf-8",
+    )
+    role = role_or_query(str(role_file))
+    assert isinstance(role, Role)
+    cmp = api.compare(catalog, ["15-2051.00", role], explain=False, matcher="lexical")
+    alone = api.assess(catalog, role, matcher="lexical")
+    table = cmp.table()
+    assert list(table.columns) == ["15-2051.00", alone.code]
+    expected = pd.Series({m.method: m.value for m in alone.methods}, dtype=float)
+    pd.testing.assert_series_equal(table[alone.code], expected, check_names=False)
+    assert cmp.occupations[1].subject_title == "Pricing analyst"
+    # a role file that is not there is an error, never a title to search for
+    with pytest.raises(InputError, match="no role file"):
+        role_or_query(str(tmp_path / "missing.role.yaml"))
+    assert role_or_query("Data Scientists") == "Data Scientists"
 
 
 def test_rank_filters_and_orders(catalog: Catalog) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -91,15 +92,26 @@ class OccupationScores(_ScoresAccess):
     consensus: Consensus
     explanations: tuple[Explanation, ...]
 
+    @property
+    def subject_code(self) -> str:
+        return self.occupation.code
+
+    @property
+    def subject_title(self) -> str:
+        return self.occupation.title
+
 
 @dataclass(frozen=True)
 class Comparison:
-    occupations: tuple[OccupationScores, ...]
+    """Two to five occupations or custom roles side by side (``occupations`` keeps its name
+    for the JSON; a role's entry is a :class:`RoleScores`)."""
+
+    occupations: tuple[OccupationScores | RoleScores, ...]
 
     def table(self) -> pd.DataFrame:
-        """Method x occupation values (the side-by-side view)."""
+        """Method x subject values (the side-by-side view)."""
         return pd.DataFrame(
-            {o.occupation.code: {m.method: m.value for m in o.methods} for o in self.occupations}
+            {o.subject_code: {m.method: m.value for m in o.methods} for o in self.occupations}
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -158,6 +170,14 @@ class RoleScores(_ScoresAccess):
     explanations: tuple[Explanation, ...]
     notes: tuple[str, ...]
 
+    @property
+    def subject_code(self) -> str:
+        return self.code
+
+    @property
+    def subject_title(self) -> str:
+        return self.role.title
+
 
 def assess(cat: Catalog, role: Role, *, matcher: str = "auto") -> RoleScores:
     """Every registered method for a role described by its tasks (METHODS section 3).
@@ -209,17 +229,31 @@ def assess(cat: Catalog, role: Role, *, matcher: str = "auto") -> RoleScores:
     )
 
 
-def compare(cat: Catalog, queries: list[str], *, explain: bool = True) -> Comparison:
-    """Two to five occupations side by side."""
+def compare(
+    cat: Catalog,
+    queries: Sequence[str | Role],
+    *,
+    explain: bool = True,
+    matcher: str = "auto",
+) -> Comparison:
+    """Two to five occupations (codes or titles) or custom roles side by side."""
     if not COMPARE_MIN <= len(queries) <= COMPARE_MAX:
         raise InputError(
-            f"compare takes {COMPARE_MIN} to {COMPARE_MAX} occupations, got {len(queries)}",
-            hint="e.g. jobrisk compare 15-2051.00 15-2041.00",
+            f"compare takes {COMPARE_MIN} to {COMPARE_MAX} occupations or roles, "
+            f"got {len(queries)}",
+            hint="e.g. jobrisk compare 15-2051.00 15-2041.00 my-role.yaml",
         )
-    codes = [cat.resolve(q) for q in queries]
-    if len(set(codes)) < len(codes):
-        raise InputError("the same occupation is listed twice", hint=", ".join(codes))
-    return Comparison(tuple(score(cat, c, explain=explain) for c in codes))
+    keys = [q.slug if isinstance(q, Role) else cat.resolve(q) for q in queries]
+    if len(set(keys)) < len(keys):
+        raise InputError("the same occupation or role is listed twice", hint=", ".join(keys))
+    return Comparison(
+        tuple(
+            assess(cat, q, matcher=matcher)
+            if isinstance(q, Role)
+            else score(cat, k, explain=explain)
+            for q, k in zip(queries, keys, strict=True)
+        )
+    )
 
 
 def rank(

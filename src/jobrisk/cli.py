@@ -474,21 +474,35 @@ def score(
 @cli.command()
 @click.argument("occupations", nargs=-1, required=True)
 @click.option("--explain/--no-explain", default=False, help="Print each method's explanation.")
+@click.option(
+    "--matcher",
+    type=click.Choice(["auto", "lexical", "semantic"]),
+    default="auto",
+    show_default=True,
+    help="How a role file's tasks are matched to O*NET tasks.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the full records as JSON.")
 @pass_ctx
-def compare(obj: Context, occupations: tuple[str, ...], explain: bool, as_json: bool) -> None:
-    """Compare 2 to 5 occupations side by side on every method.
+def compare(
+    obj: Context, occupations: tuple[str, ...], explain: bool, matcher: str, as_json: bool
+) -> None:
+    """Compare 2 to 5 occupations or custom roles side by side on every method.
+
+    An argument ending in .yaml, .yml, .json or .csv is a role file (see `jobrisk assess`).
 
     \b
     Example:
       jobrisk compare 15-2051.00 15-2041.00
       jobrisk compare "Registered Nurses" "Licensed Practical and Licensed Vocational Nurses"
+      jobrisk compare "Data Scientists" examples/roles/ml-ai-engineer.role.yaml
     """
     from jobrisk import api
     from jobrisk.render_scores import render_comparison
+    from jobrisk.roles import role_or_query
 
+    subjects = [role_or_query(o) for o in occupations]
     with obj.catalog() as cat:
-        result = api.compare(cat, list(occupations), explain=explain or as_json)
+        result = api.compare(cat, subjects, explain=explain or as_json, matcher=matcher)
     if as_json:
         _print_json(result.to_dict())
     else:

@@ -151,7 +151,7 @@ def render_comparison(cmp: Comparison, console: Console) -> None:
     t = Table(title="Side by side (value, exposure percentile)", title_justify="left")
     t.add_column("method", overflow="fold")
     for o in cmp.occupations:
-        t.add_column(f"{escape(o.occupation.title)}\n{o.occupation.code}", overflow="fold")
+        t.add_column(f"{escape(o.subject_title)}\n{o.subject_code}", overflow="fold")
     first = cmp.occupations[0]
     for i, m in enumerate(first.methods):
         cells = []
@@ -172,7 +172,7 @@ def render_comparison(cmp: Comparison, console: Console) -> None:
     for o in cmp.occupations:
         d = o.consensus.disagreement
         if d is not None:
-            console.print(f"[bold]{escape(o.occupation.title)}[/bold]: {escape(d.summary)}")
+            console.print(f"[bold]{escape(o.subject_title)}[/bold]: {escape(d.summary)}")
         for e in o.explanations:
             console.print(f"  [cyan]{escape(e.method)}[/cyan]: {escape(e.summary)}")
     console.print(f"\n[dim]{ONET_ATTRIBUTION}[/dim]")

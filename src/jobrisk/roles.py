@@ -264,6 +264,24 @@ def _read_text(path: Path) -> str:
         ) from None
 
 
+ROLE_FILE_SUFFIXES = (".yaml", ".yml", ".json", ".csv")
+
+
+def role_or_query(text: str) -> str | Role:
+    """A command-line subject: the role in the file ``text`` names (by its suffix), else
+    ``text`` itself, an occupation code or title. A role file that is not there is an error,
+    never a title to search for."""
+    path = Path(text)
+    if path.suffix.lower() not in ROLE_FILE_SUFFIXES:
+        return text
+    if not path.is_file():
+        raise InputError(
+            f"no role file {text!r}",
+            hint="give an existing .yaml/.json/.csv role file, or an occupation code or title",
+        )
+    return load_role(path)
+
+
 def load_role(path: Path, *, title: str | None = None) -> Role:
     """A role from a ``.yaml``/``.yml``, ``.json`` or ``.csv`` file."""
     text = _read_text(path)

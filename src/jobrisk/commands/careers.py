@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 from rich.console import Console
 from rich.markup import escape
@@ -11,8 +9,6 @@ from rich.table import Table
 
 from jobrisk.careers import DEFAULT_MIN_SIMILARITY, DEFAULT_MIN_WAGE_SHARE, Careers
 from jobrisk.cli import Context, _print_json, cli, out, pass_ctx
-
-ROLE_SUFFIXES = (".yaml", ".yml", ".json", ".csv")
 
 
 @cli.command()
@@ -71,12 +67,10 @@ def careers(
       jobrisk careers "Data Scientists" --min-wage-share 0.8 --method eloundou_beta_human
       jobrisk careers my-role.yaml --not-safer --json
     """
-    from jobrisk import api, roles
+    from jobrisk import api
+    from jobrisk.roles import role_or_query
 
-    path = Path(subject)
-    query: str | roles.Role = subject
-    if path.suffix.lower() in ROLE_SUFFIXES or path.is_file():
-        query = roles.load_role(path)
+    query = role_or_query(subject)
     with obj.catalog() as cat:
         result = api.careers(
             cat,

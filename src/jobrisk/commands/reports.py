@@ -12,8 +12,6 @@ from jobrisk.cli import Context, cli, out, pass_ctx
 from jobrisk.errors import InputError
 from jobrisk.reports.formats import FORMATS
 
-ROLE_SUFFIXES = (".yaml", ".yml", ".json", ".csv")
-
 
 @cli.command()
 @click.argument("subject")
@@ -58,19 +56,11 @@ def report(obj: Context, subject: str, fmt: str, output: Path | None, matcher: s
 
     if output is not None:
         _check_folder(output)
-    role = None
-    if subject.lower().endswith(ROLE_SUFFIXES):
-        from jobrisk.roles import load_role
+    from jobrisk.roles import role_or_query
 
-        path = Path(subject)
-        if not path.is_file():
-            raise InputError(
-                f"no role file {subject!r}",
-                hint="give an existing .yaml/.json/.csv role file, or an occupation code or title",
-            )
-        role = load_role(path)
+    query = role_or_query(subject)
     with obj.catalog() as cat:
-        rep = api.report(cat, role if role is not None else subject, matcher=matcher)
+        rep = api.report(cat, query, matcher=matcher)
         if fmt == "terminal" and output is None:
             from jobrisk.reports.terminal import render_terminal
 
