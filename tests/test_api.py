@@ -156,6 +156,8 @@ def test_compare_places_a_role_beside_occupations(catalog: Catalog, tmp_path: Pa
     with pytest.raises(InputError, match="no role file"):
         role_or_query(str(tmp_path / "missing.role.yaml"))
     assert role_or_query("Data Scientists") == "Data Scientists"
+    with pytest.raises(InputError, match="looks like a role file"):
+        api.score(catalog, str(role_file))
 
 
 def test_rank_filters_and_orders(catalog: Catalog) -> None:

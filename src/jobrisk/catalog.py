@@ -182,6 +182,13 @@ class Catalog:
             raise UnknownOccupationError(q, near[:5] or self._near_codes(q))
         if not q:
             raise InputError("empty occupation query", hint="give an O*NET-SOC code or a title")
+        if q.lower().endswith((".yaml", ".yml", ".json", ".csv")):
+            # a path is not a title: fuzzy search would still "find" an occupation for it
+            raise InputError(
+                f"{q!r} looks like a role file, not an occupation",
+                hint="assess a custom role with `jobrisk assess FILE` (compare, careers and "
+                "report take role files too)",
+            )
         hits = self.search(q, limit=5)
         if hits and hits[0].score >= 90:
             return hits[0].code
