@@ -44,11 +44,15 @@ from pathlib import Path
 import httpx
 
 from jobrisk.build import index_is_current
+from jobrisk.paths import user_cache_dir
 
 HERE = Path(__file__).resolve().parent
 HOST = "127.0.0.1"
 CODES = ("15-2051.00", "15-1252.00", "43-4051.00", "29-1141.00", "41-2031.00")
-SEMANTIC_INDEX = Path("/tmp/jobrisk-emb/index.duckdb")
+SEMANTIC_INDEX = user_cache_dir() / "index-embeddings.duckdb"
+"""Where the semantic bench looks for an index with task embeddings; make it once (about 26
+minutes on the 2-core machine) with
+``jobrisk --index ~/.cache/jobrisk/index-embeddings.duckdb build --embeddings``."""
 OCCUPATION_JSON = "/api/v1/occupations/{code}"
 OCCUPATION_PAGE = "/occupations/{code}"
 ROLE_POST = "/api/v1/assess"
