@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -25,6 +24,7 @@ from jobrisk import timeline as timeline_mod
 from jobrisk.catalog import Catalog, Occupation
 from jobrisk.consensus import Consensus, MethodValue, consensus_for, population
 from jobrisk.errors import InputError
+from jobrisk.jsonready import json_ready
 from jobrisk.methods import REGISTRY, Explanation, get_method, load_evidence
 from jobrisk.methods.base import opt_float, opt_str
 from jobrisk.role_evidence import PREDICTED, UNMATCHED, TaskMatch, match_tasks, role_subject
@@ -80,7 +80,7 @@ class _ScoresAccess:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready values (NaN becomes None)."""
-        plain: dict[str, Any] = _plain(dataclasses.asdict(self))  # type: ignore[call-overload]
+        plain: dict[str, Any] = json_ready(dataclasses.asdict(self))  # type: ignore[call-overload]
         return plain
 
 
@@ -115,7 +115,7 @@ class Comparison:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        plain: dict[str, Any] = _plain(dataclasses.asdict(self))
+        plain: dict[str, Any] = json_ready(dataclasses.asdict(self))
         return plain
 
 
@@ -344,18 +344,6 @@ def _num(v: Any) -> float | None:
     return opt_float(v)
 
 
-def _plain(obj: Any) -> Any:
-    if isinstance(obj, dict):
-        return {str(k): _plain(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_plain(v) for v in obj]
-    if isinstance(obj, float) and math.isnan(obj):
-        return None
-    if hasattr(obj, "item") and not isinstance(obj, str):
-        return _plain(obj.item())
-    return obj
-
-
 # --- web-facing use cases (search, home overview, sources) ------------------------------
 
 
@@ -384,7 +372,7 @@ class Overview:
         return tuple(reversed(self.points[-n:]))
 
     def to_dict(self) -> dict[str, Any]:
-        plain: dict[str, Any] = _plain(dataclasses.asdict(self))
+        plain: dict[str, Any] = json_ready(dataclasses.asdict(self))
         return plain
 
 
@@ -397,7 +385,7 @@ class SourcesReport:
     index_meta: tuple[tuple[str, str], ...]
 
     def to_dict(self) -> dict[str, Any]:
-        plain: dict[str, Any] = _plain(dataclasses.asdict(self))
+        plain: dict[str, Any] = json_ready(dataclasses.asdict(self))
         return plain
 
 
@@ -442,7 +430,7 @@ def sources(cat: Catalog) -> SourcesReport:
     cov = cat.coverage()
     return SourcesReport(
         sources=tuple(cat.sources()),
-        coverage=tuple(_plain(r) for r in cov.to_dict("records")),
+        coverage=tuple(json_ready(r) for r in cov.to_dict("records")),
         index_meta=tuple(sorted((str(k), str(v)) for k, v in cat.meta.items())),
     )
 

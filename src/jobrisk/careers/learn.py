@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from jobrisk.careers.model import career_model, similarity
-from jobrisk.careers.moves import ATTRIBUTION, SkillGap, _plain, skill_gaps
+from jobrisk.careers.moves import ATTRIBUTION, SkillGap, skill_gaps
 from jobrisk.careers.subject import (
     CONSENSUS,
     Subject,
@@ -30,6 +30,7 @@ from jobrisk.careers.subject import (
 from jobrisk.catalog import Catalog
 from jobrisk.consensus import CONSENSUS_SET
 from jobrisk.errors import InputError
+from jobrisk.jsonready import json_ready
 from jobrisk.methods import REGISTRY, load_evidence
 from jobrisk.methods.base import Direction
 from jobrisk.roles import Role
@@ -104,7 +105,7 @@ class SkillsToLearn:
 
     def to_dict(self) -> dict[str, Any]:
         """Strict JSON values (NaN becomes None)."""
-        return _plain(dataclasses.asdict(self))  # type: ignore[no-any-return]
+        return json_ready(dataclasses.asdict(self))  # type: ignore[no-any-return]
 
 
 def comparable_jobs(

@@ -40,6 +40,7 @@ from jobrisk.careers.subject import (
 )
 from jobrisk.catalog import Catalog
 from jobrisk.errors import InputError
+from jobrisk.jsonready import json_ready
 from jobrisk.methods import REGISTRY, load_evidence
 from jobrisk.roles import Role
 
@@ -133,7 +134,7 @@ class Move:
 
     def to_dict(self) -> dict[str, Any]:
         """Strict JSON values (NaN becomes None)."""
-        return _plain(dataclasses.asdict(self))  # type: ignore[no-any-return]
+        return json_ready(dataclasses.asdict(self))  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
@@ -166,7 +167,7 @@ class CareerMoves:
 
     def to_dict(self) -> dict[str, Any]:
         """Strict JSON values (NaN becomes None)."""
-        return _plain(dataclasses.asdict(self))  # type: ignore[no-any-return]
+        return json_ready(dataclasses.asdict(self))  # type: ignore[no-any-return]
 
 
 def check_thresholds(min_similarity: float, min_wage_share: float, limit: int) -> None:
@@ -414,15 +415,3 @@ def _num(v: Any) -> float | None:
 def _int(v: Any) -> int | None:
     f = _num(v)
     return None if f is None else int(f)
-
-
-def _plain(obj: Any) -> Any:
-    if isinstance(obj, dict):
-        return {str(k): _plain(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_plain(v) for v in obj]
-    if isinstance(obj, float) and (math.isnan(obj) or math.isinf(obj)):
-        return None
-    if isinstance(obj, np.generic):
-        return _plain(obj.item())
-    return obj

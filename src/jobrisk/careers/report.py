@@ -11,12 +11,12 @@ from jobrisk.careers.moves import (
     DEFAULT_MIN_SIMILARITY,
     DEFAULT_MIN_WAGE_SHARE,
     CareerMoves,
-    _plain,
     career_moves,
     check_thresholds,
 )
 from jobrisk.careers.subject import CONSENSUS, check_method, resolve_subject
 from jobrisk.catalog import Catalog
+from jobrisk.jsonready import json_ready
 from jobrisk.roles import Role
 
 
@@ -30,7 +30,7 @@ class Careers:
 
     def to_dict(self) -> dict[str, Any]:
         """Strict JSON values (NaN becomes None)."""
-        return _plain(dataclasses.asdict(self))  # type: ignore[no-any-return]
+        return json_ready(dataclasses.asdict(self))  # type: ignore[no-any-return]
 
 
 def careers_report(

@@ -7,9 +7,10 @@ names below, documented in ``docs/reports.md``.
 from __future__ import annotations
 
 import dataclasses
-import math
 from dataclasses import dataclass
 from typing import Any
+
+from jobrisk.jsonready import json_ready
 
 REPORT_SCHEMA_VERSION = 1
 
@@ -270,19 +271,5 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         """Strict JSON values (NaN and infinities become None; tuples become lists)."""
-        plain: dict[str, Any] = _plain(dataclasses.asdict(self))
+        plain: dict[str, Any] = json_ready(dataclasses.asdict(self), unknown=str)
         return plain
-
-
-def _plain(obj: Any) -> Any:
-    if isinstance(obj, dict):
-        return {str(k): _plain(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_plain(v) for v in obj]
-    if isinstance(obj, bool) or obj is None or isinstance(obj, str | int):
-        return obj
-    if isinstance(obj, float):
-        return obj if math.isfinite(obj) else None
-    if hasattr(obj, "item"):
-        return _plain(obj.item())
-    return str(obj)

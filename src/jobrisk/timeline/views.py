@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from jobrisk.jsonready import record_json
 from jobrisk.methods import load_evidence
 from jobrisk.methods.exposure_time import FitOptions, TimelineOptions, exposure_series
 from jobrisk.sources.registry import REGISTRY
@@ -156,7 +157,7 @@ class Timeline:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready values (dates as ISO text, NaN as None)."""
-        plain: dict[str, Any] = _plain(self)
+        plain: dict[str, Any] = record_json(self)
         return plain
 
 
@@ -185,22 +186,8 @@ class Movers:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready values (dates as ISO text, NaN as None)."""
-        plain: dict[str, Any] = _plain(self)
+        plain: dict[str, Any] = record_json(self)
         return plain
-
-
-def _plain(obj: Any) -> Any:
-    if isinstance(obj, Event):
-        return obj.to_dict()
-    if hasattr(obj, "__dataclass_fields__"):
-        return {k: _plain(getattr(obj, k)) for k in obj.__dataclass_fields__}
-    if isinstance(obj, list | tuple):
-        return [_plain(v) for v in obj]
-    if isinstance(obj, dt.date):
-        return obj.isoformat()
-    if isinstance(obj, float) and obj != obj:
-        return None
-    return obj
 
 
 def _events(events_path: str | Path | None) -> tuple[list[Event], str]:
