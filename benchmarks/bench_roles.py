@@ -1,6 +1,6 @@
 """Benchmark: a 10-task custom role assessed end to end, warm (issue 4).
 
-    python benchmarks/bench_roles.py [--index PATH] [--repeat N] [--slow-repeat N]
+    python benchmarks/bench_roles.py [--index PATH] [--repeat N] [--slow-repeat N] [--by-stage]
 
 Prints medians of wall time, and of this process's CPU time (steadier when the machine is
 shared), all measured in the same run:
@@ -24,7 +24,9 @@ import os
 import statistics
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from jobrisk import api, roles
 from jobrisk.catalog import Catalog
@@ -32,7 +34,7 @@ from jobrisk.consensus import consensus_for
 from jobrisk.errors import JobriskError
 from jobrisk.methods import REGISTRY, load_evidence
 from jobrisk.paths import resolve_locations
-from jobrisk.role_evidence import match_tasks, role_evidence
+from jobrisk.role_evidence import match_tasks, role_evidence, role_subject
 
 TASKS = [
     "Answer customer questions by phone and email",
@@ -46,6 +48,7 @@ TASKS = [
     "Review weekly satisfaction survey results",
     "Coordinate with shipping to track lost parcels",
 ]
+T = TypeVar("T")
 TARGETS_MS = {"lexical": 100.0, "semantic": 300.0}
 
 
@@ -78,6 +81,46 @@ def full_recompute(cat: Catalog, role: roles.Role, matcher: str) -> None:
     consensus_for(ev, code, explanations)
 
 
+def by_stage(cat: Catalog, role: roles.Role, matcher: str, repeat: int) -> None:
+    """CPU-time medians of each stage of a warm ``api.assess``: where the time goes."""
+    from jobrisk.matching.service import role_matching
+
+    setup = role_matching(cat, matcher)
+    ev = load_evidence(cat)
+    code = f"role:{role.slug}"
+    times: dict[str, list[float]] = {}
+
+    def timed(name: str, fn: Callable[[], T]) -> T:
+        c = time.process_time()
+        out = fn()
+        times.setdefault(name, []).append((time.process_time() - c) * 1000)
+        return out
+
+    for _ in range(repeat):
+        matches = timed(
+            "match_tasks",
+            partial(
+                match_tasks,
+                role,
+                setup.matcher,
+                setup.confidence,
+                setup.labeler,
+                setup.policy,
+                setup.twin_labels,
+            ),
+        )
+        own = timed("role_subject", partial(role_subject, ev, role, matches, code))
+        explanations = {
+            m.name: timed(m.name, partial(m.explain_evidence, own, code)) for m in REGISTRY.values()
+        }
+        timed("consensus_for", partial(consensus_for, own, code, explanations))
+    medians = {k: statistics.median(v) for k, v in times.items()}
+    print(f"\n{matcher} role, CPU ms per stage (median of {repeat}):")
+    for name, ms in sorted(medians.items(), key=lambda kv: -kv[1]):
+        print(f"  {name:34} {ms:7.1f}")
+    print(f"  {'sum':34} {sum(medians.values()):7.1f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -85,6 +128,9 @@ def main() -> None:
     parser.add_argument("--index", type=Path, help="index file (default: as the CLI)")
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--slow-repeat", type=int, default=3)
+    parser.add_argument(
+        "--by-stage", action="store_true", help="also print CPU ms per stage and per method"
+    )
     args = parser.parse_args()
     index = args.index or resolve_locations(None, None, os.environ).index_path
     cat = Catalog.open(index)
@@ -101,6 +147,8 @@ def main() -> None:
             print(f"10-task role, {matcher:8} skipped: {exc.message}")
             continue
         ms = median_ms(lambda m=matcher: api.assess(cat, role, matcher=m), args.repeat)  # type: ignore[misc]
+        if args.by_stage:
+            by_stage(cat, role, matcher, args.repeat)
         verdict = "met" if ms < target else "missed"
         print(
             f"10-task role, {matcher:8} api.assess: {ms:8.1f} ms | {ms / baseline:5.2f} x "
