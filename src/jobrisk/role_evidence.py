@@ -57,7 +57,14 @@ class LabelGuess:
 
 
 class Labeler(Protocol):
-    def guess(self, texts: Sequence[str]) -> list[LabelGuess]: ...
+    """Labels from text; ``found`` are the matcher's candidates for the same texts (at least
+    ``twin_k`` each when the matcher has them), so the twins need no second search."""
+
+    twin_k: int
+
+    def guess(
+        self, texts: Sequence[str], found: Sequence[Sequence[Candidate]]
+    ) -> list[LabelGuess]: ...
 
 
 @dataclass(frozen=True)
@@ -96,14 +103,28 @@ def match_tasks(
 ) -> tuple[TaskMatch, ...]:
     """Match every task, then label it from its twin, from the model, or not at all."""
     texts = [t.text for t in role.tasks]
-    found = matcher.search(texts, k=policy.k)
-    guesses = labeler.guess(texts) if labeler is not None else [None] * len(texts)
+    # one search serves the matches (k) and the label model's twins (twin_k)
+    found = matcher.search(texts, k=max(policy.k, labeler.twin_k if labeler else 0))
+    bests = [cands[0] if cands else None for cands in found]
+    confs = [confidence(b.similarity) if b else 0.0 for b in bests]
+    twins = [twin_labels(b.code, b.task_id) if b else (None, None) for b in bests]
+    matched = [
+        b is not None and c >= policy.match_floor and tw[0] is not None
+        for b, c, tw in zip(bests, confs, twins, strict=True)
+    ]
+    # the label model only reads the tasks no twin labels
+    guesses: list[LabelGuess | None] = [None] * len(texts)
+    rest = [i for i, m in enumerate(matched) if not m]
+    if labeler is not None and rest:
+        for i, g in zip(
+            rest, labeler.guess([texts[i] for i in rest], [found[i] for i in rest]), strict=True
+        ):
+            guesses[i] = g
     out = []
     for i, (task, cands, guess) in enumerate(zip(role.tasks, found, guesses, strict=True), 1):
-        best = cands[0] if cands else None
-        conf = confidence(best.similarity) if best else 0.0
-        e_label, t_label = twin_labels(best.code, best.task_id) if best else (None, None)
-        if best is not None and conf >= policy.match_floor and e_label is not None:
+        best, conf = bests[i - 1], confs[i - 1]
+        e_label, t_label = twins[i - 1]
+        if matched[i - 1]:
             status, source, label_conf = MATCHED, "O*NET twin (human label)", conf
         elif guess is not None and guess.e_confidence >= policy.label_floor:
             status, source, label_conf = PREDICTED, "predicted", guess.e_confidence
@@ -119,7 +140,7 @@ def match_tasks(
                 status=status,
                 best=best,
                 confidence=conf,
-                alternatives=tuple(cands[1:]),
+                alternatives=tuple(cands[1 : policy.k]),
                 e_label=e_label,
                 t_label=t_label,
                 label_source=source,
@@ -160,19 +181,28 @@ def _like(frame: pd.DataFrame, template: pd.DataFrame) -> pd.DataFrame:
 def _weighted_by_occupation(
     frame: pd.DataFrame, weights: pd.Series, keys: list[str], values: list[str]
 ) -> pd.DataFrame:
-    """Time-weighted mean of ``values`` per ``keys`` over the occupations in ``weights``."""
+    """Time-weighted mean of ``values`` per ``keys`` over the occupations in ``weights``.
+
+    Rows come out sorted by ``keys`` and rows with a missing key are dropped, as a pandas
+    ``groupby(keys).sum()`` gives them; done with ``np.bincount``, which costs a tenth of a
+    groupby on the few hundred rows a role has.
+    """
     rows = frame[frame["code"].isin(weights.index)]
-    if rows.empty:
-        return rows.iloc[:0][keys + values]
+    codes = [pd.factorize(rows[k], sort=True) for k in keys]
+    known = np.logical_and.reduce([c >= 0 for c, _ in codes]) if len(rows) else np.array([])
+    if not known.any():
+        return rows.iloc[:0][keys + values].reset_index(drop=True)
+    rows = rows[known]
+    flat = np.ravel_multi_index([c[known] for c, _ in codes], [len(u) for _, u in codes])
+    _, first, group = np.unique(flat, return_index=True, return_inverse=True)
     w = rows["code"].map(weights).to_numpy(dtype=float)
-    parts = {}
-    for v in values:  # flat column names: a column MultiIndex costs more than the sums
+    out = {k: rows[k].iloc[first].reset_index(drop=True) for k in keys}
+    for v in values:
         x = rows[v].to_numpy(dtype=float, na_value=np.nan)
-        parts[f"num {v}"] = x * w
-        parts[f"den {v}"] = np.where(np.isnan(x), 0.0, w)
-    sums = pd.DataFrame(parts, index=rows.index).groupby([rows[k] for k in keys]).sum()
-    out = {v: sums[f"num {v}"] / sums[f"den {v}"].where(sums[f"den {v}"] > 0) for v in values}
-    return pd.DataFrame(out).reset_index()
+        num = np.bincount(group, weights=np.where(np.isnan(x), 0.0, x * w))
+        den = np.bincount(group, weights=np.where(np.isnan(x), 0.0, w))
+        out[v] = pd.Series(np.divide(num, den, out=np.full_like(num, np.nan), where=den > 0))
+    return pd.DataFrame(out)
 
 
 def role_evidence(base: Evidence, role: Role, matches: Sequence[TaskMatch], code: str) -> Evidence:

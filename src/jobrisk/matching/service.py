@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from jobrisk.catalog import Catalog
 from jobrisk.errors import DataError, InputError
-from jobrisk.matching.base import Matcher
+from jobrisk.matching.base import Candidate, Matcher
 from jobrisk.matching.calibration import LEXICAL_CALIBRATION, SEMANTIC_CALIBRATION, Calibration
 from jobrisk.matching.labels import CONFIDENCE_FLOOR, LabelModel, load_label_model, twin_votes
 from jobrisk.matching.lexical import LexicalMatcher, task_corpus
@@ -40,12 +40,20 @@ class ModelLabeler:
     matcher: Matcher
     twin_labels: Callable[[str, int], tuple[str | None, str | None]]
 
-    def guess(self, texts: Sequence[str]) -> list[LabelGuess]:
+    @property
+    def twin_k(self) -> int:
+        return self.model.config.twin_k
+
+    def guess(
+        self, texts: Sequence[str], found: Sequence[Sequence[Candidate]] | None = None
+    ) -> list[LabelGuess]:
+        """Labels for ``texts``; ``found`` (the matcher's candidates for them, best first, at
+        least :attr:`twin_k` each where the corpus has them) saves a second search."""
         texts = list(texts)
-        k = self.model.config.twin_k
-        votes = twin_votes(
-            self.matcher.search(texts, k=k), lambda c, t: self.twin_labels(c, t)[0], k
-        )
+        k = self.twin_k
+        if found is None:
+            found = self.matcher.search(texts, k=k)
+        votes = twin_votes(found, lambda c, t: self.twin_labels(c, t)[0], k)
         return [
             LabelGuess(r.e_label, r.e_confidence, r.t_label, r.t_confidence)
             for r in self.model.predict(texts, votes).records()
