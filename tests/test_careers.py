@@ -4,14 +4,12 @@ bad input. Expected values are read independently from the index tables or other
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from tests.cli_run import run_cli
 
 from jobrisk import api
 from jobrisk.careers import (
@@ -273,21 +271,8 @@ def test_bad_subjects_are_clear_errors(catalog: Catalog) -> None:
         career_moves(catalog, gibberish)
 
 
-def _run(*args: str, index: Path, data: Path) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "COLUMNS": "200",
-        "JOBRISK_INDEX": str(index),
-        "JOBRISK_DATA_DIR": str(data),
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "jobrisk", "careers", *args],
-        capture_output=True, text=True, env=env, timeout=120,
-    )  # fmt: skip
-
-
 def test_cli_careers(built_index: Path, shared_data_dir: Path) -> None:
-    r = _run(STATISTICIANS, index=built_index, data=shared_data_dir)
+    r = run_cli("careers", STATISTICIANS, index=built_index, data=shared_data_dir)
     assert r.returncode == 0, r.stderr
     for text in (
         "Statisticians",
@@ -297,6 +282,8 @@ def test_cli_careers(built_index: Path, shared_data_dir: Path) -> None:
         "CC BY 4.0",
     ):
         assert text in r.stdout
-    bad = _run(STATISTICIANS, "--min-similarity", "3", index=built_index, data=shared_data_dir)
+    bad = run_cli(
+        "careers", STATISTICIANS, "--min-similarity", "3", index=built_index, data=shared_data_dir
+    )
     assert bad.returncode == 2 and "min_similarity" in bad.stderr
     assert "Traceback" not in bad.stderr + bad.stdout

@@ -2,32 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-
-
-def run(*args: str, index: Path, data: Path) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "COLUMNS": "200",
-        "JOBRISK_INDEX": str(index),
-        "JOBRISK_DATA_DIR": str(data),
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "jobrisk", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
+from tests.cli_run import run_cli
 
 
 def test_show_prints_the_evidence_report(built_index: Path, shared_data_dir: Path) -> None:
-    r = run("show", "15-2051.00", index=built_index, data=shared_data_dir)
+    r = run_cli("show", "15-2051.00", index=built_index, data=shared_data_dir)
     assert r.returncode == 0, r.stderr
     for text in (
         "Data Scientists",
@@ -43,7 +25,7 @@ def test_show_prints_the_evidence_report(built_index: Path, shared_data_dir: Pat
 
 
 def test_search_finds_a_typo(built_index: Path, shared_data_dir: Path) -> None:
-    r = run("search", "machine lerning engineer", index=built_index, data=shared_data_dir)
+    r = run_cli("search", "machine lerning engineer", index=built_index, data=shared_data_dir)
     assert r.returncode == 0, r.stderr
     assert "15-2051.00" in r.stdout and "Machine Learning Engineer" in r.stdout
 
@@ -52,14 +34,14 @@ def test_search_finds_a_typo(built_index: Path, shared_data_dir: Path) -> None:
 def test_unknown_occupation_is_bad_input_with_a_hint(
     built_index: Path, shared_data_dir: Path, query: str
 ) -> None:
-    r = run("show", query, index=built_index, data=shared_data_dir)
+    r = run_cli("show", query, index=built_index, data=shared_data_dir)
     assert r.returncode == 2
     assert "no O*NET occupation matches" in r.stderr
     assert "Traceback" not in r.stderr + r.stdout
 
 
 def test_missing_index_and_missing_data_explain_what_to_do(tmp_path: Path) -> None:
-    r = run("show", "15-2051.00", index=tmp_path / "none.duckdb", data=tmp_path / "nodata")
+    r = run_cli("show", "15-2051.00", index=tmp_path / "none.duckdb", data=tmp_path / "nodata")
     assert r.returncode == 1
     assert "missing file" in r.stderr and "jobrisk data pull" in r.stderr
     assert "Traceback" not in r.stderr
@@ -67,16 +49,16 @@ def test_missing_index_and_missing_data_explain_what_to_do(tmp_path: Path) -> No
 
 
 def test_build_reports_up_to_date_and_coverage(built_index: Path, shared_data_dir: Path) -> None:
-    r = run("build", index=built_index, data=shared_data_dir)
+    r = run_cli("build", index=built_index, data=shared_data_dir)
     assert r.returncode == 0, r.stderr
     assert "index is up to date" in r.stdout
-    cov = run("coverage", index=built_index, data=shared_data_dir)
+    cov = run_cli("coverage", index=built_index, data=shared_data_dir)
     assert cov.returncode == 0
     assert "task_exposure_labels" in cov.stdout and "18,739" in cov.stdout
 
 
 def test_data_status_verifies_every_source(built_index: Path, shared_data_dir: Path) -> None:
-    r = run("data", "status", index=built_index, data=shared_data_dir)
+    r = run_cli("data", "status", index=built_index, data=shared_data_dir)
     assert r.returncode == 0, r.stderr
     assert r.stdout.count("verified") >= 13
     assert "missing" not in r.stdout and "changed" not in r.stdout
@@ -92,16 +74,16 @@ def test_every_command_help_has_an_example(built_index: Path, shared_data_dir: P
         ["data", "status"],
         ["data", "pull"],
     ):
-        r = run(*cmd, "--help", index=built_index, data=shared_data_dir)
+        r = run_cli(*cmd, "--help", index=built_index, data=shared_data_dir)
         assert r.returncode == 0
         assert "Example:" in r.stdout, cmd
 
 
 def test_list_group(built_index: Path, shared_data_dir: Path) -> None:
-    r = run("list", "15-2050", index=built_index, data=shared_data_dir)
+    r = run_cli("list", "15-2050", index=built_index, data=shared_data_dir)
     assert r.returncode == 0
     assert "Business Intelligence Analysts" in r.stdout
-    bad = run("list", "computers", index=built_index, data=shared_data_dir)
+    bad = run_cli("list", "computers", index=built_index, data=shared_data_dir)
     assert bad.returncode == 2 and "not a SOC group code" in bad.stderr
 
 
@@ -109,7 +91,7 @@ def test_data_pull_from_a_mirror_then_status(
     tmp_path: Path, built_index: Path, shared_data_dir: Path
 ) -> None:
     data = tmp_path / "data"
-    r = run(
+    r = run_cli(
         "--data-dir",
         str(data),
         "data",
@@ -126,7 +108,9 @@ def test_data_pull_from_a_mirror_then_status(
     assert (data / "eloundou_2023" / "occ_level.csv").read_bytes() == (
         shared_data_dir / "eloundou_2023" / "occ_level.csv"
     ).read_bytes()
-    status = run("--data-dir", str(data), "data", "status", index=built_index, data=shared_data_dir)
+    status = run_cli(
+        "--data-dir", str(data), "data", "status", index=built_index, data=shared_data_dir
+    )
     assert status.returncode == 1
     assert "eloundou_2023" in status.stdout and "verified" in status.stdout
     assert "missing" in status.stdout and "jobrisk data pull" in status.stderr
@@ -135,7 +119,7 @@ def test_data_pull_from_a_mirror_then_status(
 def test_unknown_source_id_is_bad_input(
     built_index: Path, shared_data_dir: Path, tmp_path: Path
 ) -> None:
-    r = run(
+    r = run_cli(
         "--data-dir",
         str(tmp_path),
         "data",
@@ -153,7 +137,7 @@ def test_unknown_source_id_is_bad_input(
 def test_build_exports_parquet(built_index: Path, shared_data_dir: Path, tmp_path: Path) -> None:
     import duckdb
 
-    r = run("build", "--parquet", str(tmp_path / "pq"), index=built_index, data=shared_data_dir)
+    r = run_cli("build", "--parquet", str(tmp_path / "pq"), index=built_index, data=shared_data_dir)
     assert r.returncode == 0, r.stderr
     tasks = tmp_path / "pq" / "tasks.parquet"
     assert tasks.is_file()
@@ -167,7 +151,7 @@ def test_score_shows_every_method_and_the_consensus(
 ) -> None:
     from jobrisk.methods import REGISTRY
 
-    r = run("score", "15-2051.00", index=built_index, data=shared_data_dir)
+    r = run_cli("score", "15-2051.00", index=built_index, data=shared_data_dir)
     assert r.returncode == 0, r.stderr
     assert "Data Scientists" in r.stdout and "Consensus" in r.stdout
     for method in REGISTRY.values():
@@ -180,7 +164,7 @@ def test_score_json_is_the_api_record(built_index: Path, shared_data_dir: Path) 
 
     from jobrisk.methods import REGISTRY
 
-    r = run("score", "15-2051", "--json", index=built_index, data=shared_data_dir)
+    r = run_cli("score", "15-2051", "--json", index=built_index, data=shared_data_dir)
     assert r.returncode == 0, r.stderr
     payload = json.loads(r.stdout)
     assert payload["occupation"]["title"] == "Data Scientists"
@@ -188,29 +172,31 @@ def test_score_json_is_the_api_record(built_index: Path, shared_data_dir: Path) 
 
 
 def test_compare_and_its_bad_input(built_index: Path, shared_data_dir: Path) -> None:
-    r = run("compare", "15-2051.00", "15-2041.00", index=built_index, data=shared_data_dir)
+    r = run_cli("compare", "15-2051.00", "15-2041.00", index=built_index, data=shared_data_dir)
     assert r.returncode == 0, r.stderr
     assert "Statisticians" in r.stdout and "consensus" in r.stdout
-    one = run("compare", "15-2051.00", index=built_index, data=shared_data_dir)
+    one = run_cli("compare", "15-2051.00", index=built_index, data=shared_data_dir)
     assert one.returncode == 2 and "2 to 5" in one.stderr and "Traceback" not in one.stderr
 
 
 def test_rank_and_methods(built_index: Path, shared_data_dir: Path) -> None:
     from jobrisk.methods import REGISTRY
 
-    r = run(
+    r = run_cli(
         "rank", "--method", "eloundou_beta_human", "--group", "15-0000", "--limit", "3",
         index=built_index, data=shared_data_dir,
     )  # fmt: skip
     assert r.returncode == 0, r.stderr
     assert "Ranked by eloundou_beta_human" in r.stdout
-    m = run("methods", index=built_index, data=shared_data_dir)
+    m = run_cli("methods", index=built_index, data=shared_data_dir)
     assert m.returncode == 0
     for name in REGISTRY:
         assert name in m.stdout
-    one = run("methods", "eloundou_beta_human", index=built_index, data=shared_data_dir)
+    one = run_cli("methods", "eloundou_beta_human", index=built_index, data=shared_data_dir)
     assert "GPTs are GPTs" in one.stdout and "weighting=core" in one.stdout
-    bad = run("score", "15-2051.00", "--method", "nope", index=built_index, data=shared_data_dir)
+    bad = run_cli(
+        "score", "15-2051.00", "--method", "nope", index=built_index, data=shared_data_dir
+    )
     assert bad.returncode == 2 and "no method named 'nope'" in bad.stderr
 
 
@@ -225,6 +211,6 @@ def test_an_index_from_an_older_schema_is_rebuilt_with_a_notice(
     shutil.copyfile(built_index, old)
     with duckdb.connect(str(old)) as con:
         con.execute("update meta set value = '0' where key = 'schema_version'")
-    r = run("score", "15-2051.00", "--method", "aijri", index=old, data=shared_data_dir)
+    r = run_cli("score", "15-2051.00", "--method", "aijri", index=old, data=shared_data_dir)
     assert r.returncode == 0, r.stderr
     assert "built by an older jobrisk" in r.stderr and "AIJRI" in r.stdout

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from tests.cli_run import run_cli
 
 from jobrisk import api
 from jobrisk.catalog import Catalog
@@ -405,31 +403,15 @@ def test_unknown_scope_codes_are_errors_when_applied(
 # --- the command line ----------------------------------------------------------------
 
 
-def _run(*args: str, index: Path, data: Path) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "COLUMNS": "200",
-        "JOBRISK_INDEX": str(index),
-        "JOBRISK_DATA_DIR": str(data),
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "jobrisk", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
-
-
 def test_cli_timeline_and_movers(built_index: Path, shared_data_dir: Path, tmp_path: Path) -> None:
-    r = _run("timeline", "15-1252.00", "--end", "2025-09-01", "--weeks", "12",
+    r = run_cli("timeline", "15-1252.00", "--end", "2025-09-01", "--weeks", "12",
              index=built_index, data=shared_data_dir)  # fmt: skip
     assert r.returncode == 0, r.stderr
     assert "v3 (derived)" in r.stdout and "EXAMPLE" in r.stdout and "CC BY 4.0" in r.stdout
     assert "Stanford Digital Economy Lab" in r.stdout
     bad = tmp_path / "bad.yaml"
     bad.write_text(GOOD.replace("direction: up", "direction: sideways"), encoding="utf-8")
-    r = _run("movers", "--events", str(bad), index=built_index, data=shared_data_dir)
+    r = run_cli("movers", "--events", str(bad), index=built_index, data=shared_data_dir)
     assert r.returncode == 2
     assert "Traceback" not in r.stderr and "direction" in r.stderr and "up" in r.stderr
 

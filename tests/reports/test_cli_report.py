@@ -5,12 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from tests.cli_run import run_cli
 
 from jobrisk.catalog import Catalog
 from jobrisk.reports import build_report
@@ -18,29 +16,10 @@ from jobrisk.reports import build_report
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run(
-    *args: str, index: Path, data: Path, cwd: Path | None = None
-) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "COLUMNS": "200",
-        "JOBRISK_INDEX": str(index),
-        "JOBRISK_DATA_DIR": str(data),
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "jobrisk", "report", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=180,
-        cwd=cwd,
-    )
-
-
 def test_json_on_stdout_is_the_api_report(
     built_index: Path, shared_data_dir: Path, catalog: Catalog
 ) -> None:
-    r = run("15-2051.00", "--format", "json", index=built_index, data=shared_data_dir)
+    r = run_cli("report", "15-2051.00", "--format", "json", index=built_index, data=shared_data_dir)
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout) == build_report(catalog, "15-2051.00").to_dict()
 
@@ -51,8 +30,8 @@ def test_role_file_to_csv_file_atomically(
     role = ROOT / "examples" / "roles" / "ml-ai-engineer.role.yaml"
     target = tmp_path / "tasks.csv"
     target.write_text("old contents")
-    r = run(
-        str(role), "--format", "csv", "--output", str(target), "--matcher", "lexical",
+    r = run_cli(
+        "report", str(role), "--format", "csv", "--output", str(target), "--matcher", "lexical",
         index=built_index, data=shared_data_dir,
     )  # fmt: skip
     assert r.returncode == 0, r.stderr
@@ -77,7 +56,7 @@ def test_role_file_to_csv_file_atomically(
 def test_bad_input_exits_2_with_a_hint(
     built_index: Path, shared_data_dir: Path, args: list[str], message: str
 ) -> None:
-    r = run(*args, index=built_index, data=shared_data_dir)
+    r = run_cli("report", *args, index=built_index, data=shared_data_dir)
     assert r.returncode == 2
     assert message in r.stderr
     assert "Traceback" not in r.stderr + r.stdout
