@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from tests.cli_run import run_cli
 
 from jobrisk import api, roles
 from jobrisk.catalog import Catalog
@@ -24,7 +25,6 @@ from jobrisk.role_evidence import (
     role_evidence,
     role_subject,
 )
-from test_cli import run  # tests/ is on sys.path (rootdir conftest, prepend mode)
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "roles"
 
@@ -115,20 +115,20 @@ def test_nothing_matchable_is_a_clear_error(catalog: Catalog) -> None:
 
 
 def test_cli_assess_example_and_bad_input(built_index: Path, shared_data_dir: Path) -> None:
-    r = run(
+    r = run_cli(
         "assess", str(EXAMPLES / "ml-engineer-task-matrix.role.yaml"), "--matcher", "lexical",
         index=built_index, data=shared_data_dir,
     )  # fmt: skip
     assert r.returncode == 0, r.stderr
     assert "Machine learning engineer (applied)" in r.stdout and "Consensus" in r.stdout
     assert "no time shares given" in r.stdout
-    bad = run(
+    bad = run_cli(
         "assess", "--title", "x", "--task", "Train models", "--share", "50",
         index=built_index, data=shared_data_dir,
     )  # fmt: skip
     assert bad.returncode == 2 and "sum to 50%, not 100%" in bad.stderr
     assert "Traceback" not in bad.stderr
-    none = run("assess", index=built_index, data=shared_data_dir)
+    none = run_cli("assess", index=built_index, data=shared_data_dir)
     assert none.returncode == 2 and "exactly one of" in none.stderr
 
 
@@ -198,3 +198,31 @@ def test_fast_role_scores_equal_the_full_recompute(catalog: Catalog, role: roles
     assert consensus_for(fast, code, fast_exps) == consensus_for(slow, code, slow_exps)
     result = api.assess(catalog, role, matcher="lexical")
     assert result.consensus == consensus_for(slow, code, slow_exps)
+
+
+def test_a_batch_gives_each_role_what_it_gets_alone(catalog: Catalog) -> None:
+    # assess_many scores roles in one evidence and one search; batching must not change a
+    # single figure: same title twice (one code, so two passes), a role nothing matches (its
+    # error in its place), and two ordinary roles.
+    batch_roles = [
+        roles.make_role("Support agent", SUPPORT_TASKS),
+        roles.make_role("Support agent", SUPPORT_TASKS[:4]),
+        roles.make_role("Nonsense", ["qqq zzz xxv", "vvv www yyy"]),
+        roles.make_role(
+            "Data analyst",
+            ["Clean and merge data sets from several sources", "Present findings to managers"],
+        ),
+    ]
+    batch = api.assess_many(catalog, batch_roles, matcher="lexical")
+    assert len(batch) == len(batch_roles)
+    assert isinstance(batch[2], InputError) and "none of the role's tasks" in batch[2].message
+    for role, got in zip(batch_roles, batch, strict=True):
+        if role.title == "Nonsense":
+            continue
+        alone = api.assess(catalog, role, matcher="lexical")
+        assert isinstance(got, api.RoleScores)
+        assert got.code == alone.code == f"role:{role.slug}"
+        assert got.matches == alone.matches
+        assert got.explanations == alone.explanations
+        assert got.consensus == alone.consensus
+        assert got == alone

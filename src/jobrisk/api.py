@@ -23,11 +23,11 @@ from jobrisk import careers as careers_mod
 from jobrisk import timeline as timeline_mod
 from jobrisk.catalog import Catalog, Occupation
 from jobrisk.consensus import Consensus, MethodValue, consensus_for, population
-from jobrisk.errors import InputError
+from jobrisk.errors import InputError, JobriskError
 from jobrisk.jsonready import json_ready
-from jobrisk.methods import REGISTRY, Explanation, get_method, load_evidence
+from jobrisk.methods import REGISTRY, Evidence, Explanation, get_method, load_evidence
 from jobrisk.methods.base import opt_float, opt_str
-from jobrisk.role_evidence import PREDICTED, UNMATCHED, TaskMatch, match_tasks, role_subject
+from jobrisk.role_evidence import PREDICTED, UNMATCHED, TaskMatch, match_roles, roles_subject
 from jobrisk.roles import Role
 
 __all__ = [
@@ -40,6 +40,7 @@ __all__ = [
     "RoleScores",
     "SourcesReport",
     "assess",
+    "assess_many",
     "careers",
     "compare",
     "list_methods",
@@ -185,23 +186,60 @@ def assess(cat: Catalog, role: Role, *, matcher: str = "auto") -> RoleScores:
     ``matcher`` is ``lexical``, ``semantic`` (the extra) or ``auto`` (semantic when the extra
     and the index's task embeddings are there, else lexical with a notice).
     """
+    result = assess_many(cat, [role], matcher=matcher)[0]
+    if isinstance(result, JobriskError):
+        raise result
+    return result
+
+
+def assess_many(
+    cat: Catalog, roles: Sequence[Role], *, matcher: str = "auto"
+) -> list[RoleScores | JobriskError]:
+    """:func:`assess` for several roles at once, in order: one search (one embedding batch) for
+    all their tasks and one pass of every method over all of them, so a batch costs little more
+    than one role. Each role gets what it gets alone; a role that cannot be scored gets its
+    error in its place, and the others are still scored.
+    """
     from jobrisk.matching.service import role_matching
 
     setup = role_matching(cat, matcher)
     ev = load_evidence(cat)
-    matches = match_tasks(
-        role, setup.matcher, setup.confidence, setup.labeler, setup.policy, setup.twin_labels
+    all_matches = match_roles(
+        roles, setup.matcher, setup.confidence, setup.labeler, setup.policy, setup.twin_labels
     )
-    scored = [m for m in matches if m.status != UNMATCHED]
-    if not scored:
-        raise InputError(
-            "none of the role's tasks could be matched or labelled with enough confidence",
-            hint="describe the tasks in plain English, one duty each (e.g. 'Prepare monthly "
-            "financial reports')",
-        )
-    code = f"role:{role.slug}"
-    # the role's own rows, placed among the memoized O*NET population (not recomputed)
-    role_ev = role_subject(ev, role, matches, code)
+    results: dict[int, RoleScores | JobriskError] = {}
+    pending: dict[int, str] = {}  # position -> the role's code
+    for i, (role, matches) in enumerate(zip(roles, all_matches, strict=True)):
+        if all(m.status == UNMATCHED for m in matches):
+            results[i] = InputError(
+                "none of the role's tasks could be matched or labelled with enough confidence",
+                hint="describe the tasks in plain English, one duty each (e.g. 'Prepare "
+                "monthly financial reports')",
+            )
+            continue
+        pending[i] = f"role:{role.slug}"
+    # roles with the same title share a code: each batch holds a code once
+    batches: list[list[int]] = []
+    for i, code in pending.items():
+        batch = next((b for b in batches if all(pending[j] != code for j in b)), None)
+        if batch is None:
+            batches.append([i])
+        else:
+            batch.append(i)
+    for batch in batches:
+        role_ev = roles_subject(ev, [(roles[i], all_matches[i], pending[i]) for i in batch])
+        for i in batch:
+            results[i] = _role_scores(role_ev, roles[i], all_matches[i], pending[i], setup)
+    return [results[i] for i in range(len(roles))]
+
+
+def _role_scores(
+    role_ev: Evidence,
+    role: Role,
+    matches: tuple[TaskMatch, ...],
+    code: str,
+    setup: MatchingSetup,
+) -> RoleScores:
     explanations = {m.name: m.explain_evidence(role_ev, code) for m in REGISTRY.values()}
     consensus = consensus_for(role_ev, code, explanations)
     left_out = [m for m in matches if m.status == UNMATCHED]
@@ -490,6 +528,7 @@ def careers(cat: Catalog, query_or_role: str | Role, **filters: Any) -> careers_
 
 
 if TYPE_CHECKING:
+    from jobrisk.matching.service import MatchingSetup
     from jobrisk.reports.model import Report
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 import numpy as np
@@ -60,7 +60,8 @@ class Labeler(Protocol):
     """Labels from text; ``found`` are the matcher's candidates for the same texts (at least
     ``twin_k`` each when the matcher has them), so the twins need no second search."""
 
-    twin_k: int
+    @property
+    def twin_k(self) -> int: ...
 
     def guess(
         self, texts: Sequence[str], found: Sequence[Sequence[Candidate]]
@@ -102,7 +103,21 @@ def match_tasks(
     twin_labels: Callable[[str, int], tuple[str | None, str | None]],
 ) -> tuple[TaskMatch, ...]:
     """Match every task, then label it from its twin, from the model, or not at all."""
-    texts = [t.text for t in role.tasks]
+    return match_roles([role], matcher, confidence, labeler, policy, twin_labels)[0]
+
+
+def match_roles(
+    roles: Sequence[Role],
+    matcher: Matcher,
+    confidence: Callable[[float], float],
+    labeler: Labeler | None,
+    policy: MatchPolicy,
+    twin_labels: Callable[[str, int], tuple[str | None, str | None]],
+) -> list[tuple[TaskMatch, ...]]:
+    """:func:`match_tasks` for several roles with one search (one embedding batch) for all of
+    their tasks; each role's matches are what it gets alone."""
+    tasks = [t for role in roles for t in role.tasks]
+    texts = [t.text for t in tasks]
     # one search serves the matches (k) and the label model's twins (twin_k)
     found = matcher.search(texts, k=max(policy.k, labeler.twin_k if labeler else 0))
     bests = [cands[0] if cands else None for cands in found]
@@ -121,10 +136,10 @@ def match_tasks(
         ):
             guesses[i] = g
     out = []
-    for i, (task, cands, guess) in enumerate(zip(role.tasks, found, guesses, strict=True), 1):
-        best, conf = bests[i - 1], confs[i - 1]
-        e_label, t_label = twins[i - 1]
-        if matched[i - 1]:
+    for j, task in enumerate(tasks):
+        cands, guess, best, conf = found[j], guesses[j], bests[j], confs[j]
+        e_label, t_label = twins[j]
+        if matched[j]:
             status, source, label_conf = MATCHED, "O*NET twin (human label)", conf
         elif guess is not None and guess.e_confidence >= policy.label_floor:
             status, source, label_conf = PREDICTED, "predicted", guess.e_confidence
@@ -134,7 +149,7 @@ def match_tasks(
             e_label = t_label = None
         out.append(
             TaskMatch(
-                index=i,
+                index=0,  # set below: the position within its role
                 text=task.text,
                 share=task.share,
                 status=status,
@@ -147,7 +162,12 @@ def match_tasks(
                 label_confidence=label_conf,
             )
         )
-    return tuple(out)
+    per_role, start = [], 0
+    for role in roles:
+        n = len(role.tasks)
+        per_role.append(tuple(replace(m, index=i) for i, m in enumerate(out[start : start + n], 1)))
+        start += n
+    return per_role
 
 
 def _like(frame: pd.DataFrame, template: pd.DataFrame) -> pd.DataFrame:
@@ -317,6 +337,35 @@ def role_subject(base: Evidence, role: Role, matches: Sequence[TaskMatch], code:
         releases=base.releases,
         measures=measures,
         skills=skills.reset_index(drop=True),
+        reference=base,
+    )
+
+
+def roles_subject(
+    base: Evidence, subjects: Sequence[tuple[Role, Sequence[TaskMatch], str]]
+) -> Evidence:
+    """Several roles' own rows in one evidence (``(role, matches, code)`` each, codes distinct),
+    with ``base`` as their reference: every method then scores them all in one pass, and each
+    role gets exactly what :func:`role_subject` gives it alone."""
+    codes = [code for _, _, code in subjects]
+    if len(set(codes)) < len(codes):
+        raise ValueError(f"role codes must be distinct in one evidence: {codes}")
+    parts = [role_subject(base, role, matches, code) for role, matches, code in subjects]
+    if len(parts) == 1:
+        return parts[0]
+
+    def stacked(frame: str) -> pd.DataFrame:
+        frames: list[pd.DataFrame] = [getattr(p, frame) for p in parts]
+        return pd.concat(frames, ignore_index=True)
+
+    return Evidence(
+        units=pd.concat([p.units for p in parts]),
+        tasks=stacked("tasks"),
+        labels=stacked("labels"),
+        usage=stacked("usage"),
+        releases=base.releases,
+        measures=stacked("measures"),
+        skills=stacked("skills"),
         reference=base,
     )
 

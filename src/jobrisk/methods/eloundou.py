@@ -115,7 +115,18 @@ class EloundouExposure(Method):
             parts["weight"] = np.where(usable, weight, np.nan)
             parts["n"] = usable.astype(float)
             parts["dropped"] = (~usable).astype(float)
-            memo[key] = pd.DataFrame(parts, index=labels.index).groupby(labels["code"]).sum()
+            # np.bincount adds each code's rows in row order, whatever the other codes: a role
+            # gets the same sums alone or in a batch (a grouped pandas sum can differ in the
+            # last bit, and 2/3 against 0.6666666666666666 moves a percentile among ties)
+            codes, uniques = pd.factorize(labels["code"], sort=True)
+            keep = codes >= 0
+            sums = {
+                name: np.bincount(
+                    codes[keep], weights=np.nan_to_num(v[keep]), minlength=len(uniques)
+                )
+                for name, v in parts.items()
+            }
+            memo[key] = pd.DataFrame(sums, index=pd.Index(uniques, name="code"))
         return memo[key]
 
     def compute(self, ev: Evidence) -> pd.DataFrame:
