@@ -154,7 +154,8 @@ def rank(
 def assess(request: Request, body: AssessRequest) -> Response:
     """A custom role (title and tasks, optional shares, or a job ad): the full report."""
     return Response(
-        _svc(request).role(body.to_role(), body.matcher).body, media_type="application/json"
+        _svc(request).role(body.to_role(), body.matcher, html=False).body,
+        media_type="application/json",
     )
 
 
@@ -163,7 +164,8 @@ def assess_link(request: Request, d: Annotated[str, Query(max_length=20_000)]) -
     """The report of a shared role link's input (the JSON twin of ``/role?d=...``)."""
     req = decode_share(d)
     return Response(
-        _svc(request).role(req.to_role(), req.matcher).body, media_type="application/json"
+        _svc(request).role(req.to_role(), req.matcher, html=False).body,
+        media_type="application/json",
     )
 
 

@@ -4,7 +4,8 @@ Every method calls one :mod:`jobrisk.api` function (or one report builder) and r
 record or finished bytes. DuckDB connections are not safe to share between threads, and
 FastAPI runs sync work on a thread pool, so every index access goes through :attr:`lock`.
 Occupation JSON and HTML are cached as bytes (an occupation page is then a dict lookup); a
-custom role is never cached, because what people type is not kept.
+custom role is never cached, because what people type is not kept. Custom roles posted at the
+same time are scored together (:class:`RoleBatcher`, :func:`jobrisk.api.assess_many`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import datetime as dt
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -22,6 +24,7 @@ from jobrisk.careers import Careers
 from jobrisk.catalog import Catalog
 from jobrisk.errors import JobriskError
 from jobrisk.reports import Report
+from jobrisk.reports.model import report_for_role
 from jobrisk.roles import Role
 from jobrisk.timeline import Movers, Timeline
 
@@ -82,6 +85,63 @@ class RoleView:
     fragment: str
 
 
+ScoreRoles = Callable[[list[Role], str], Sequence["Report | JobriskError"]]
+
+
+class RoleBatcher:
+    """Custom roles from concurrent requests, scored in batches.
+
+    A request's role waits while the batch before it is scored, then goes with every role
+    queued meanwhile (up to ``max_batch``, grouped by matcher): a batch of 32 costs a few
+    single roles (one embedding batch, one pass of every method), so under load the queue
+    drains instead of growing, and a lone request is a batch of one. One worker thread runs
+    while there is work and ends when the queue is empty. Each role gets its own result or
+    its own error.
+    """
+
+    def __init__(self, score: ScoreRoles, max_batch: int = 32) -> None:
+        self._score = score
+        self._max = max_batch
+        self._pending: list[tuple[Role, str, Future[Report]]] = []
+        self._lock = threading.Lock()
+        self._worker: threading.Thread | None = None
+        self.batches: list[int] = []  # the size of each batch scored (the tests read it)
+
+    def submit(self, role: Role, matcher: str) -> Report:
+        """The role's report, once its batch is scored (or the error that role raised)."""
+        future: Future[Report] = Future()
+        with self._lock:
+            self._pending.append((role, matcher, future))
+            if self._worker is None:
+                self._worker = threading.Thread(target=self._run, name="jobrisk-roles", daemon=True)
+                self._worker.start()
+        return future.result()
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                if not self._pending:
+                    self._worker = None
+                    return
+                batch, self._pending = self._pending[: self._max], self._pending[self._max :]
+            self.batches.append(len(batch))
+            by_matcher: dict[str, list[tuple[Role, str, Future[Report]]]] = {}
+            for item in batch:
+                by_matcher.setdefault(item[1], []).append(item)
+            for matcher, items in by_matcher.items():
+                try:
+                    results = self._score([role for role, _, _ in items], matcher)
+                except Exception as exc:  # the whole group failed: each request gets why
+                    for _, _, future in items:
+                        future.set_exception(exc)
+                    continue
+                for (_, _, future), result in zip(items, results, strict=True):
+                    if isinstance(result, JobriskError):
+                        future.set_exception(result)
+                    else:
+                        future.set_result(result)
+
+
 class WebService:
     """Library calls for the routes, serialized on one lock, with byte caches."""
 
@@ -93,6 +153,7 @@ class WebService:
         self.page_cache: LRU[str, bytes] = LRU(2048)
         self.section_cache: LRU[str, Careers | Timeline] = LRU(1024)
         self.singletons: dict[str, Any] = {}
+        self.roles = RoleBatcher(self._role_reports)
 
     def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         with self.lock:
@@ -131,17 +192,24 @@ class WebService:
         self.occupation_cache.put(query, view)
         return view
 
-    def role(self, role: Role, matcher: str) -> RoleView:
-        """A custom role's report (never cached)."""
-        with self.lock:
-            report = _role_report(self.catalog, role, matcher)
+    def role(self, role: Role, matcher: str, *, html: bool = True) -> RoleView:
+        """A custom role's report (never cached), scored with the roles posted meanwhile;
+        ``html=False`` skips the page fragment (the JSON API)."""
+        report = self.roles.submit(role, matcher)
         payload = report.to_dict()
         return RoleView(
             title=role.title,
             payload=payload,
             body=dumps(payload),
-            fragment=self._render_fragment(report),
+            fragment=self._render_fragment(report) if html else "",
         )
+
+    def _role_reports(self, roles: list[Role], matcher: str) -> list[Report | JobriskError]:
+        with self.lock:
+            return [
+                r if isinstance(r, JobriskError) else report_for_role(self.catalog, r)
+                for r in api.assess_many(self.catalog, roles, matcher=matcher)
+            ]
 
     def careers(self, query: str | Role, matcher: str = "auto") -> Careers:
         """Career moves, skills to learn and comparable jobs (:func:`jobrisk.api.careers`)."""
@@ -198,7 +266,3 @@ def _occupation_title(payload: dict[str, Any]) -> str:
 
 def _build_report(cat: Catalog, code: str) -> Report:
     return api.report(cat, code)
-
-
-def _role_report(cat: Catalog, role: Role, matcher: str) -> Report:
-    return api.report(cat, role, matcher=matcher)
