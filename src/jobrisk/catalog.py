@@ -146,6 +146,7 @@ class Catalog:
         self._con = con
         self.path = path
         self.meta = meta
+        self._occupations: dict[str, Occupation] = {}  # an index never changes: read once
 
     @classmethod
     def open(cls, path: Path) -> Catalog:
@@ -200,6 +201,11 @@ class Catalog:
 
     def occupation(self, code: str) -> Occupation:
         code = self.resolve(code)
+        if code not in self._occupations:
+            self._occupations[code] = self._read_occupation(code)
+        return self._occupations[code]
+
+    def _read_occupation(self, code: str) -> Occupation:
         df = self.query(
             """select o.*, mj.title as major_title, mn.title as minor_title, br.title as broad_title
                from occupations o
@@ -318,10 +324,14 @@ class Catalog:
         )
 
     def sources(self) -> list[SourceInfo]:
+        return list(self._sources)
+
+    @cached_property
+    def _sources(self) -> tuple[SourceInfo, ...]:
         df = self.query(
             "select source_id, title, citation, license, attribution, derived from sources"
         )
-        return [SourceInfo(**r) for r in df.to_dict("records")]  # type: ignore[arg-type]
+        return tuple(SourceInfo(**r) for r in df.to_dict("records"))  # type: ignore[arg-type]
 
     def coverage(self) -> pd.DataFrame:
         return self.query("select * from coverage")
