@@ -23,7 +23,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -170,32 +170,80 @@ def match_roles(
     return per_role
 
 
-def _like(frame: pd.DataFrame, template: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with the template's numeric and boolean dtypes where they hold its values (a
-    numpy int column with a gap becomes float, a bool gap False), so a role's own rows read as
-    the O*NET rows do, alone or appended to them."""
-    out = frame.copy()
-    for c in out.columns:
-        if c not in template.columns:
-            continue
-        dtype = template[c].dtype
-        nullable = isinstance(dtype, pd.api.extensions.ExtensionDtype)
-        values = out[c]
-        if values.dtype == dtype:
-            continue  # already the template's (most columns): a conversion is a no-op
-        if dtype.kind in "if":
-            values = pd.to_numeric(values, errors="coerce")
-            if not nullable and values.isna().any():
-                dtype = np.dtype(float)
-        elif dtype.kind == "b":
-            values = values.fillna(False)
-        else:
-            continue  # text stays object: arrow strings are slow on a few rows
-        try:
-            out[c] = values.astype(dtype)
-        except (TypeError, ValueError):
-            out[c] = values
-    return out
+def _column_like(values: list[object], dtype: Any) -> Any:
+    """``values`` in the template column's ``dtype`` where it holds them, so a role's own rows
+    read as the O*NET rows do, alone or appended to them: a numpy int column with a gap
+    becomes float, a boolean gap False, text is left to the frame constructor."""
+    if dtype is None:
+        return values  # the constructor infers, as for a frame built from rows
+    nullable = isinstance(dtype, pd.api.extensions.ExtensionDtype)
+    if dtype.kind in "if":
+        numbers = [_number(v) for v in values]
+        if not nullable and any(x != x for x in numbers):
+            return np.array(numbers, dtype=float)
+        if nullable:
+            return pd.array([None if x != x else x for x in numbers], dtype=dtype)
+        return np.array(numbers, dtype=dtype)
+    if dtype.kind == "b":
+        flags = [False if v is None or v != v else bool(v) for v in values]
+        return pd.array(flags, dtype=dtype) if nullable else np.array(flags, dtype=bool)
+    return values  # text: inferred as a frame built from rows would be
+
+
+def _number(v: object) -> float:
+    try:
+        return float(v)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return float("nan")
+
+
+def _frame_like(
+    columns: dict[str, list[object]], template: pd.DataFrame, index: pd.Index | None = None
+) -> pd.DataFrame:
+    """A frame of ``columns`` (name -> plain values) with ``template``'s dtypes where they hold
+    the values (:func:`_column_like`); converting plain values column by column costs a tenth
+    of building a frame of a role's few rows and then converting its columns."""
+    dtypes = template.dtypes.to_dict()
+    data = {c: _column_like(v, dtypes.get(c)) for c, v in columns.items()}
+    return pd.DataFrame(data, index=index)
+
+
+_TWINS: weakref.WeakKeyDictionary[Evidence, dict[tuple[str, int], dict[str, object]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _twin_signals(base: Evidence) -> dict[tuple[str, int], dict[str, object]]:
+    """Each O*NET task's :data:`TWIN_SIGNALS` (first row per code and task), once per evidence."""
+    if base not in _TWINS:
+        cols = [c for c in TWIN_SIGNALS if c in base.tasks.columns]
+        first = base.tasks.drop_duplicates(["code", "task_id"])
+        values = zip(*(first[c].tolist() for c in cols), strict=True)
+        _TWINS[base] = {
+            (str(code), int(tid)): dict(zip(cols, row, strict=True))
+            for code, tid, row in zip(first["code"], first["task_id"], values, strict=True)
+        }
+    return _TWINS[base]
+
+
+_USAGE_ROWS: weakref.WeakKeyDictionary[Evidence, dict[tuple[str, int], np.ndarray]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _usage_positions(base: Evidence) -> dict[tuple[str, int], np.ndarray]:
+    """The positions in ``base.usage`` of each O*NET task's rows, once per evidence."""
+    if base not in _USAGE_ROWS:
+        u = base.usage
+        known = u["task_id"].notna().to_numpy()
+        codes = u["code"].to_numpy()[known]
+        tids = u["task_id"].to_numpy(dtype=float, na_value=np.nan)[known].astype(np.int64)
+        positions = np.flatnonzero(known)
+        groups: dict[tuple[str, int], list[int]] = {}
+        for code, tid, pos in zip(codes.tolist(), tids.tolist(), positions.tolist(), strict=True):
+            groups.setdefault((str(code), int(tid)), []).append(pos)
+        _USAGE_ROWS[base] = {k: np.array(v) for k, v in groups.items()}
+    return _USAGE_ROWS[base]
 
 
 def _weighted_by_occupation(
@@ -247,18 +295,15 @@ def role_subject(base: Evidence, role: Role, matches: Sequence[TaskMatch], code:
     """The role's own rows, with ``base`` (the O*NET evidence) as their reference population."""
     scored = [m for m in matches if m.status != UNMATCHED]
     total = sum(m.share for m in scored)
-    tasks_by_key = {}
+    twins = _twin_signals(base)
+    task_cols: dict[str, list[object]] = {c: [] for c in base.tasks.columns}
     for m in scored:
-        if m.status == MATCHED and m.best is not None:
-            twin = base.rows_of("tasks", m.best.code)
-            hit = twin[twin["task_id"] == m.best.task_id]
-            if len(hit):
-                tasks_by_key[m.index] = hit.iloc[0]
-    task_rows = []
-    for m in scored:
-        twin_row = tasks_by_key.get(m.index)
-        row: dict[str, object] = {c: None for c in base.tasks.columns}
-        row.update(
+        twin = (
+            twins.get((m.best.code, int(m.best.task_id)))
+            if m.status == MATCHED and m.best is not None
+            else None
+        )
+        row: dict[str, object] = dict(
             code=code,
             task_id=-m.index,
             task=m.text,
@@ -272,41 +317,45 @@ def role_subject(base: Evidence, role: Role, matches: Sequence[TaskMatch], code:
             physical=False,
             n_iwas=0,
         )
-        if twin_row is not None:
-            for c in TWIN_SIGNALS:
-                if c in twin_row.index:
-                    row[c] = twin_row[c]
+        if twin is not None:
+            row.update(twin)
         else:
             row.update(human_e=m.e_label, gpt4_e=None, human_t=None, gpt4_t=m.t_label)
-        task_rows.append(row)
-    tasks = _like(pd.DataFrame(task_rows, columns=base.tasks.columns), base.tasks)
-    labels = _like(
-        pd.DataFrame(
-            {
-                "code": code,
-                "src_task_id": tasks["task_id"],
-                "task": tasks["task"],
-                "task_type": "Core",
-                "core_weight": tasks["time_share"],  # a role's tasks are weighted by time
-                "human_e": tasks["human_e"],
-                "gpt4_e": tasks["gpt4_e"],
-                "human_t": tasks["human_t"],
-                "gpt4_t": tasks["gpt4_t"],
-                "task_id": tasks["task_id"],
-                "rating_weight": tasks["time_share"],
-            },
-            columns=base.labels.columns,
-        ),
+        for c, values in task_cols.items():
+            values.append(row.get(c))
+    tasks = _frame_like(task_cols, base.tasks)
+    n = len(scored)
+    labels = _frame_like(
+        {
+            "code": [code] * n,
+            "src_task_id": task_cols["task_id"],
+            "task": task_cols["task"],
+            "task_type": ["Core"] * n,
+            "core_weight": task_cols["time_share"],  # a role's tasks are weighted by time
+            "human_e": task_cols["human_e"],
+            "gpt4_e": task_cols["gpt4_e"],
+            "human_t": task_cols["human_t"],
+            "gpt4_t": task_cols["gpt4_t"],
+            "task_id": task_cols["task_id"],
+            "rating_weight": task_cols["time_share"],
+        },
         base.labels,
-    )
-    usage_parts = []
+    )[list(base.labels.columns)]
+    positions, own_ids = [], []
+    usage_rows = _usage_positions(base)
     for m in scored:
         if m.status == MATCHED and m.best is not None:
-            u = base.rows_of("usage", m.best.code)
-            u = u[u["task_id"] == m.best.task_id]
-            if len(u):
-                usage_parts.append(u.assign(code=code, task_id=-m.index))
-    usage = pd.concat(usage_parts) if usage_parts else base.usage.iloc[:0]
+            at = usage_rows.get((m.best.code, int(m.best.task_id)))
+            if at is not None:
+                positions.append(at)
+                own_ids += [-m.index] * len(at)
+    usage = (
+        base.usage.iloc[np.concatenate(positions)].assign(
+            code=code, task_id=np.array(own_ids, dtype=np.int64)
+        )
+        if positions
+        else base.usage.iloc[:0]
+    )
     weights: dict[str, float] = {}
     for m in scored:
         if m.status == MATCHED and m.best is not None:
@@ -408,6 +457,8 @@ def _role_unit(base: Evidence, role: Role, code: str, occ_weight: pd.Series) -> 
         usage_linked=bool(base.units["usage_linked"].reindex(occ_weight.index).fillna(False).any()),
         matched_code=dominant,
     )
-    return _like(
-        pd.DataFrame([row], index=pd.Index([code], name=base.units.index.name)), base.units
+    return _frame_like(
+        {c: [v] for c, v in row.items()},
+        base.units,
+        index=pd.Index([code], name=base.units.index.name),
     )
