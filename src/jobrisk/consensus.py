@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -110,6 +111,14 @@ class _Population:
     percentiles: pd.DataFrame  # code x method name, exposure-aligned
     sorted_onet: dict[str, np.ndarray]
     tables: dict[str, pd.DataFrame]
+    position: dict[str, int]  # code -> row of the arrays below
+    columns: dict[str, dict[str, np.ndarray]]  # method -> column -> values (the table's rows)
+    pct: dict[str, np.ndarray]  # method -> exposure percentiles (the table's rows)
+
+    def row(self, name: str, code: str) -> dict[str, Any]:
+        """One unit's row of a method's table as column -> value (no pandas row lookup)."""
+        at = self.position[code]
+        return {c: v[at] for c, v in self.columns[name].items()}
 
 
 _POP: weakref.WeakKeyDictionary[Evidence, _Population] = weakref.WeakKeyDictionary()
@@ -125,20 +134,27 @@ def population(ev: Evidence, methods: list[Method] | None = None) -> _Population
     if cached is not None and methods is None:
         return cached
     chosen = methods if methods is not None else list(REGISTRY.values())
-    tables = {m.name: m.memoized_scores(ev) for m in chosen}
-    values = pd.DataFrame({name: t["value"] for name, t in tables.items()}, index=ev.units.index)
+    tables = {m.name: m.memoized_scores(ev) for m in chosen}  # each in ev.units order
     onet = (ev.units["kind"] == "onet").to_numpy()
     reference = None if ev.reference is None else population(ev.reference, methods).sorted_onet
-    pct = {}
-    sorted_onet = {}
+    values, pct, sorted_onet = {}, {}, {}
     for m in chosen:
-        col = values[m.name].to_numpy(dtype=float, na_value=np.nan)
+        col = tables[m.name]["value"].to_numpy(dtype=float, na_value=np.nan)
+        values[m.name] = col
         # a subject is placed among its reference's values, never its own
         ref = reference[m.name] if reference is not None else np.sort(col[onet & ~np.isnan(col)])
         sorted_onet[m.name] = ref
         p = _percentile_of(ref, col)
         pct[m.name] = 100.0 - p if m.direction is Direction.RESISTANCE else p
-    pop = _Population(values, pd.DataFrame(pct, index=ev.units.index), sorted_onet, tables)
+    pop = _Population(
+        values=pd.DataFrame(values, index=ev.units.index),
+        percentiles=pd.DataFrame(pct, index=ev.units.index),
+        sorted_onet=sorted_onet,
+        tables=tables,
+        position={str(code): i for i, code in enumerate(ev.units.index)},
+        columns={name: {str(c): t[c].to_numpy() for c in t.columns} for name, t in tables.items()},
+        pct=pct,
+    )
     if methods is None:
         _POP[ev] = pop
     return pop
@@ -166,8 +182,8 @@ def _percentile_of(reference: np.ndarray, x: np.ndarray) -> np.ndarray:
 def consensus_for(ev: Evidence, code: str, explanations: dict[str, Explanation]) -> Consensus:
     """The consensus for one occupation, given the explanations of its methods."""
     pop = population(ev)
-    in_set = [n for n in CONSENSUS_SET if n in pop.values.columns]
-    methods = tuple(_method_value(pop, code, name, name in in_set) for name in pop.values.columns)
+    in_set = [n for n in CONSENSUS_SET if n in pop.pct]
+    methods = tuple(_method_value(pop, code, name, name in in_set) for name in pop.pct)
     exp_pct = {
         m.method: m.exposure_percentile
         for m in methods
@@ -208,9 +224,9 @@ def consensus_for(ev: Evidence, code: str, explanations: dict[str, Explanation])
 
 def _method_value(pop: _Population, code: str, name: str, in_set: bool) -> MethodValue:
     m = REGISTRY[name]
-    row = {str(k): v for k, v in pop.tables[name].loc[code].to_dict().items()}
+    row = pop.row(name, code)
     value = opt_float(row["value"])
-    pct = opt_float(pop.percentiles.at[code, name])
+    pct = opt_float(pop.pct[name][pop.position[code]])
     raw_pct = None if pct is None else (100.0 - pct if m.direction is Direction.RESISTANCE else pct)
     label = next((opt_str(row[c]) for c in ("zone", "cell", "label") if opt_str(row.get(c))), None)
     return MethodValue(
@@ -232,13 +248,13 @@ def _method_value(pop: _Population, code: str, name: str, in_set: bool) -> Metho
 def _rater_values(
     pop: _Population, code: str, exp_pct: dict[str, float]
 ) -> tuple[float | None, float | None]:
-    swaps = {h: g for h, g in RATER_SWAPS.items() if h in exp_pct and g in pop.percentiles}
+    swaps = {h: g for h, g in RATER_SWAPS.items() if h in exp_pct and g in pop.pct}
     if not swaps:
         return None, None
     human = float(np.mean(list(exp_pct.values())))
     swapped = dict(exp_pct)
     for h, g in swaps.items():
-        twin = opt_float(pop.percentiles.at[code, g])
+        twin = opt_float(pop.pct[g][pop.position[code]])
         if twin is not None:
             swapped[h] = twin
     return human, float(np.mean(list(swapped.values())))
