@@ -84,7 +84,11 @@ class Evidence:
         """
         key = (frame, code)
         if key not in self._rows:
-            data = getattr(self, frame)
+            data: pd.DataFrame = getattr(self, frame)
+            codes = data["code"].to_numpy()
+            if len(self.units) == 1 and len(codes) and (codes == code).all():
+                self._rows[key] = data  # one unit (a role's own rows): nothing to group
+                return data
             for c, rows in data.groupby("code", sort=False):
                 self._rows[(frame, str(c))] = rows
             self._rows.setdefault(key, data.iloc[:0])
