@@ -16,6 +16,7 @@ from jobrisk.errors import InputError
 from jobrisk.methods.adoption import (
     expit,
     fit_logistic,
+    group_sum,
     poisson_task_weights,
     pooled_slope,
     project,
@@ -23,11 +24,11 @@ from jobrisk.methods.adoption import (
     year_fraction,
 )
 from jobrisk.methods.evidence import Evidence, load_evidence
+from jobrisk.methods.exposure_series import _compute_series
 from jobrisk.methods.exposure_time import (
     ExposureOverTime,
     FitOptions,
     TimelineOptions,
-    _compute_series,
     exposure_series,
 )
 
@@ -361,3 +362,23 @@ def test_poisson_weights() -> None:
     assert draws.var() == pytest.approx(1.0, abs=0.05)
     again = poisson_task_weights(codes.iloc[500:], ids.iloc[500:], n_boot=100, seed=7)
     np.testing.assert_array_equal(draws[500:], again)
+
+
+@pytest.mark.parametrize("ordered", [True, False])
+@pytest.mark.parametrize("with_nan", [False, True])
+def test_group_sum_is_pandas_groupby_sum_to_the_bit(ordered: bool, with_nan: bool) -> None:
+    """Both of pandas' summation paths (reduceat for ordered groups without NaN, else Kahan)."""
+    rng = np.random.default_rng(3)
+    keys = rng.integers(0, 40, 2000)
+    if ordered:
+        keys = np.sort(keys)
+    values = rng.random((2000, 3)) * rng.choice([1e-6, 1.0, 1e6], (2000, 3))
+    if with_nan:
+        values[rng.integers(0, 2000, 50), 1] = np.nan
+    expected = pd.DataFrame(values, index=keys).groupby(level=0, sort=False).sum()
+    ids, uniques = pd.factorize(keys)
+    got = group_sum(values, ids.astype(np.intp), len(uniques))
+    np.testing.assert_array_equal(got, expected.loc[uniques].to_numpy())
+    column = pd.Series(values[:, 1], index=keys).groupby(level=0, sort=False).sum()
+    one = group_sum(values[:, 1], ids.astype(np.intp), len(uniques))
+    np.testing.assert_array_equal(one, column.loc[uniques].to_numpy())

@@ -15,6 +15,7 @@ from jobrisk.methods.ai_cost import ECEC_LOADING_FACTOR, CostModel
 from jobrisk.methods.base import Method
 from jobrisk.methods.evidence import Evidence, load_evidence
 from jobrisk.methods.task_matrix import (
+    AXES,
     JUDGMENT_VERBS,
     SHARE_COLUMNS,
     AICostPerTaskHour,
@@ -197,6 +198,30 @@ def test_role_appended_to_real_evidence_leaves_occupations_unchanged(evidence: E
     after = TaskMatrix().score_evidence(combined)
     pd.testing.assert_frame_equal(after.drop(index=ROLE), before)
     assert after.at[ROLE, "value"] == pytest.approx(0.2)
+
+
+def test_a_unit_gets_the_same_figures_whatever_units_sit_beside_it(evidence: Evidence) -> None:
+    # The role's usage rows out of task order: pandas' groupby would then sum every task's
+    # usage another way (Kahan instead of numpy's sum); sums are taken per code, so neither
+    # the occupations nor the role move, not even in the last bit.
+    hand = _hand_evidence()
+    usage = hand.usage.iloc[::-1].assign(automation_share=[0.3, 0.7])
+    tasks = hand.tasks.reindex(columns=evidence.tasks.columns)
+    alone = dataclasses.replace(hand, usage=usage)
+    combined = dataclasses.replace(
+        evidence,
+        units=pd.concat([evidence.units, hand.units.reindex(columns=evidence.units.columns)]),
+        tasks=pd.concat([evidence.tasks, tasks], ignore_index=True),
+        usage=pd.concat([evidence.usage, usage], ignore_index=True),
+    )
+    for method in (TaskMatrix(), AICostPerTaskHour()):
+        after = method.score_evidence(combined)
+        pd.testing.assert_frame_equal(
+            after.drop(index=ROLE), method.score_evidence(evidence), check_exact=True
+        )
+        own = method.score_evidence(alone).loc[ROLE]
+        assert after.loc[ROLE, ["value", *AXES]].tolist() == own[["value", *AXES]].tolist()
+        assert method.explain_evidence(combined, ROLE) == method.explain_evidence(alone, ROLE)
 
 
 # --- properties on the real data --------------------------------------------------------------

@@ -11,7 +11,8 @@ logit" fit). Shares at 0 or at the ceiling have no logit; they are clipped to
 its own offset (a fixed-effects regression: occupations differ in level, they share the
 speed). :func:`release_bootstrap_slopes` refits it on dates drawn with replacement, and
 :func:`poisson_task_weights` draws task weights for a bootstrap over tasks; both are
-deterministic for a seed.
+deterministic for a seed. :func:`group_sum` sums task values per unit as pandas'
+``groupby().sum()`` does, to the last bit, without its per-call cost on a role's few rows.
 
     >>> import numpy as np
     >>> t = np.array([2023.0, 2024.0, 2025.0])
@@ -23,6 +24,7 @@ deterministic for a seed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -39,6 +41,8 @@ __all__ = [
     "expit",
     "fit_logistic",
     "fit_rates",
+    "group_sum",
+    "index_positions",
     "logit",
     "poisson_task_weights",
     "pooled_slope",
@@ -51,6 +55,7 @@ __all__ = [
 ]
 
 FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.intp]
 
 # A share within 1% of 0 or of the ceiling is taken as 1% / 99%: finite logits, and a task-level
 # share (an occupation has ~20 tasks, 1 task ~ 5%) is never moved by the clip.
@@ -190,8 +195,13 @@ def poisson_task_weights(
     A task's weights do not change when other tasks or occupations are added to the evidence,
     so a custom role never moves an occupation's interval.
     """
-    code_hash = pd.util.hash_array(codes.astype(str).to_numpy(dtype=object))
-    ids = pd.to_numeric(task_ids, errors="coerce").fillna(-1).astype("int64").to_numpy()
+    # categorize=False: the same hashes, without a factorize that costs more than a role's rows
+    code_hash = pd.util.hash_array(codes.astype(str).to_numpy(dtype=object), categorize=False)
+    ids = (
+        task_ids.to_numpy(dtype=np.int64)
+        if task_ids.dtype.kind in "iu"
+        else pd.to_numeric(task_ids, errors="coerce").fillna(-1).astype("int64").to_numpy()
+    )
     with np.errstate(over="ignore"):
         key = _splitmix64(code_hash ^ _splitmix64(ids.astype(np.uint64)) ^ np.uint64(seed))
         draws = key[:, None] + np.arange(n_boot, dtype=np.uint64)[None, :] * _GOLDEN
@@ -219,29 +229,82 @@ def row_quantile(values: FloatArray, q: float) -> FloatArray:
     return np.asarray(np.where(n > 0, out, np.nan), dtype=float)
 
 
+def group_sum(values: FloatArray, group: IntArray, n_groups: int) -> FloatArray:
+    """Per group (rows of the result), the sum of the rows of ``values`` in that group.
+
+    ``group`` numbers the groups as a pandas ``groupby`` does (``-1``: the row is left out);
+    NaN counts as 0; a group without rows sums to 0. The result is pandas' ``groupby().sum()``
+    to the last bit, which takes one of two paths: ``np.add.reduceat`` when the group numbers
+    never decrease and there is no NaN, else a Kahan-compensated sum row by row.
+    """
+    values = np.asarray(values, dtype=float)
+    matrix = values[:, None] if values.ndim == 1 else values
+    total = np.zeros((n_groups, matrix.shape[1]))
+    if len(group) and bool((group[1:] >= group[:-1]).all()) and not np.isnan(matrix).any():
+        first = int(np.searchsorted(group, 0))  # pandas drops the -1 rows, then at the front
+        if first < len(group):
+            ids = group[first:]
+            starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
+            total[ids[starts]] = np.add.reduceat(matrix[first:], starts, axis=0)
+        return total.reshape((n_groups, *values.shape[1:]))
+    rows = np.flatnonzero(group >= 0)
+    order = rows[np.argsort(group[rows], kind="stable")]
+    labels = group[order]
+    starts = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]]) if len(order) else order
+    rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+    compensation = np.zeros_like(total)
+    # the loop runs over the position within a group (a few dozen at most)
+    for r in range(int(rank.max()) + 1 if len(rank) else 0):
+        at = rank == r
+        lab, value = labels[at], matrix[order[at]]
+        before, carried = total[lab], compensation[lab]
+        y = value - carried
+        t = before + y
+        new_carried = (t - before) - y
+        known = ~np.isnan(value)
+        total[lab] = np.where(known, t, before)
+        # an infinite value makes the compensation NaN: pandas resets it to 0
+        compensation[lab] = np.where(
+            known, np.where(np.isnan(new_carried), 0.0, new_carried), carried
+        )
+    return total.reshape((n_groups, *values.shape[1:]))
+
+
+def index_positions(index: pd.Index, keys: list[Any]) -> IntArray:
+    """Where each key is in ``index`` (unique), -1 where it is not: ``get_indexer`` with a
+    dict, which costs less than building an Index for a role's few keys."""
+    where = dict(zip(index.tolist(), range(len(index)), strict=True))
+    return np.array([where.get(k, -1) for k in keys], dtype=np.intp)
+
+
 class TaskBootstrap:
     """Poisson(1) weights for every task, and per-unit sums of task values under each draw."""
 
     def __init__(
         self, codes: pd.Series, task_ids: pd.Series, units: pd.Index, n_boot: int, seed: int
     ) -> None:
-        self._order = np.argsort(pd.factorize(codes)[0], kind="stable")
-        self._draws = poisson_task_weights(
-            codes.iloc[self._order], task_ids.iloc[self._order], n_boot, seed
-        )
-        sorted_codes = codes.to_numpy()[self._order]
+        code_array = codes.to_numpy(dtype=object)
+        self._order = np.argsort(pd.factorize(code_array)[0], kind="stable")
+        # a task's weights depend on its own (code, task) only: draw, then put in unit order
+        self._draws = poisson_task_weights(codes, task_ids, n_boot, seed)[self._order]
+        sorted_codes = code_array[self._order]
         self._starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
-        self._codes = sorted_codes[self._starts] if len(sorted_codes) else sorted_codes
-        self._units = units
+        # where each code's sums go among the units (-1: a code that is not a unit)
+        first_codes = sorted_codes[self._starts] if len(sorted_codes) else sorted_codes
+        self._unit_of_code = index_positions(units, first_codes.tolist())
+        self._n_units = len(units)
         self.n_boot = n_boot
 
     def sums(self, per_task: FloatArray) -> FloatArray:
         """Units x draws: the sum over each unit's tasks of ``per_task`` x the draw's weight."""
+        out = np.full((self._n_units, self.n_boot), np.nan)
         if len(self._starts) == 0:
-            return np.full((len(self._units), self.n_boot), np.nan)
+            return out
         weighted = np.asarray(per_task, dtype=np.float32)[self._order][:, None] * self._draws
         sums = np.add.reduceat(weighted, self._starts, axis=0, dtype=np.float64)
-        return pd.DataFrame(sums, index=self._codes).reindex(self._units).to_numpy(dtype=float)
+        found = self._unit_of_code >= 0
+        out[self._unit_of_code[found]] = sums[found]
+        return out
 
 
 @dataclass(frozen=True, eq=False)

@@ -19,7 +19,7 @@ the change. An occupation without a BLS hourly median wage gets no cost: no wage
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +40,8 @@ __all__ = [
     "missing_cost_note",
     "occupation_costs",
 ]
+
+Floats = npt.NDArray[np.float64]
 
 # BLS Employer Costs for Employee Compensation, June 2025 (USDL-25-1358), civilian workers:
 # total compensation $48.05 per hour worked, of which wages and salaries $33.02 (68.7%).
@@ -165,7 +167,14 @@ class CostModel:
         Columns: ``inference``, ``oversight_minutes``, ``oversight``, ``errors``,
         ``error_cost``, ``ai_cost``, ``human_cost`` (all dollars but minutes and errors).
         """
-        wage = hourly_wage.where(hourly_wage <= WAGE_CEILING)
+        lines = self.task_lines(
+            reliability.to_numpy(dtype=float), hourly_wage.to_numpy(dtype=float)
+        )
+        return pd.DataFrame(lines, index=reliability.index)
+
+    def task_lines(self, reliability: Floats, hourly_wage: Floats) -> dict[str, Floats]:
+        """:meth:`task_hours` as numpy columns (a role has a handful of tasks)."""
+        wage = np.where(hourly_wage <= WAGE_CEILING, hourly_wage, np.nan)
         gap = 1.0 - reliability
         minutes = self.oversight_minutes_reliable + gap * (
             self.oversight_minutes_unreliable - self.oversight_minutes_reliable
@@ -174,20 +183,20 @@ class CostModel:
         oversight = minutes / 60.0 * human
         errors = self.escaped_errors_per_hour * gap
         error_cost = errors * self.cost_per_error
-        inference = pd.Series(self.inference_cost_per_hour, index=reliability.index).where(
-            reliability.notna() & wage.notna()
+        has_wage = ~np.isnan(wage)
+        inference = np.where(
+            ~np.isnan(reliability) & has_wage, self.inference_cost_per_hour, np.nan
         )
-        return pd.DataFrame(
-            {
-                "inference": inference,
-                "oversight_minutes": minutes,
-                "oversight": oversight,
-                "errors": errors,
-                "error_cost": error_cost.where(wage.notna()),
-                "ai_cost": inference + oversight + error_cost,
-                "human_cost": human,
-            }
-        )
+        error_cost = np.where(has_wage, error_cost, np.nan)
+        return {
+            "inference": inference,
+            "oversight_minutes": minutes,
+            "oversight": oversight,
+            "errors": errors,
+            "error_cost": error_cost,
+            "ai_cost": inference + oversight + error_cost,
+            "human_cost": human,
+        }
 
 
 COST_LINES = {
@@ -214,8 +223,8 @@ def missing_cost_note(wage: float, annual: float, no_hours: str) -> str:
 
 
 def occupation_costs(
-    lines: pd.DataFrame,
-    weight: pd.Series,
+    lines: Mapping[str, Any],
+    weight: pd.Series | Floats,
     group_sum: Callable[[npt.NDArray[np.float64]], npt.NDArray[np.float64]],
     units: pd.DataFrame,
     model: CostModel,
@@ -223,7 +232,7 @@ def occupation_costs(
 ) -> pd.DataFrame:
     """Per unit: the ``weight``-ed mean of each task cost line, the human hour, their ratio.
 
-    ``lines`` are :meth:`CostModel.task_hours` columns per task, ``weight`` each task's weight
+    ``lines`` are :meth:`CostModel.task_hours` columns per task (a frame or a dict of arrays), ``weight`` each task's weight
     (NaN for tasks out of scope) and ``group_sum`` sums a task array per unit of ``units``
     (NaN as 0). ``cost_note`` says why a cost is missing (``no_hours`` when there is nothing
     to cost).
@@ -234,20 +243,20 @@ def occupation_costs(
 
 
 def cost_columns(
-    lines: pd.DataFrame,
-    weight: pd.Series,
+    lines: Mapping[str, Any],
+    weight: pd.Series | Floats,
     group_sum: Callable[[npt.NDArray[np.float64]], npt.NDArray[np.float64]],
     units: pd.DataFrame,
     model: CostModel,
     no_hours: str,
 ) -> dict[str, Any]:
     """:func:`occupation_costs` as plain columns (numpy: a role has a single unit)."""
-    w = weight.to_numpy(dtype=float)
+    w = np.asarray(weight, dtype=float)
     den = group_sum(w)
     den = np.where(den > 0, den, np.nan)
     out: dict[str, Any] = {}
     for column, line in COST_LINES.items():
-        values = lines[line].to_numpy(dtype=float)
+        values = np.asarray(lines[line], dtype=float)
         known = group_sum(np.where(np.isnan(values), np.nan, w))
         with np.errstate(invalid="ignore", divide="ignore"):
             out[column] = np.where(known > 0, group_sum(values * w) / den, np.nan)

@@ -8,22 +8,30 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from jobrisk import aijri
+from jobrisk.methods.aijri_basis import input_basis
 from jobrisk.methods.aijri_inputs import (
+    InputPopulation,
+    derived_columns,
+    input_population,
+    task_totals,
+)
+from jobrisk.methods.aijri_rules import (
     DERIVED,
     DISPLACEMENT_SHARE,
     GIVEN,
     INPUT_COLUMNS,
     INPUT_RULES,
-    UNIONISED_GROUPS,
-    USE_TREND_RATIO,
-    InputPopulation,
     Status,
-    derive_inputs,
-    input_population,
-    score_tasks,
+)
+from jobrisk.methods.aijri_tasks import (
+    ScoredTasks,
+    release_facts,
+    score_task_arrays,
+    series_sum,
 )
 from jobrisk.methods.base import (
     Direction,
@@ -38,6 +46,19 @@ from jobrisk.methods.evidence import Evidence
 __all__ = ["DerivedAijri", "DerivedInput", "build_assessment"]
 
 _POPULATIONS: weakref.WeakKeyDictionary[Evidence, dict[tuple[Any, ...], InputPopulation]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+@dataclass(frozen=True, eq=False)
+class _Scored:
+    """An evidence's task scores, and each code's rows among them."""
+
+    tasks: ScoredTasks
+    rows: dict[str, list[int]]
+
+
+_SCORED: weakref.WeakKeyDictionary[Evidence, dict[tuple[Any, ...], _Scored]] = (
     weakref.WeakKeyDictionary()
 )
 
@@ -110,11 +131,23 @@ def _note(reason: str, given: str, unlabelled: int, clamped: bool) -> str:
     return "; ".join(parts)
 
 
-def _pct(x: float) -> str:
-    return "n/a" if x is None or math.isnan(x) else f"{x:.0%}"
-
-
 TaskTuple = tuple[str, float, int, aijri.Label]  # task text, time share, score 1-5, label
+
+
+def _task_tuples(scored: ScoredTasks) -> dict[str, list[TaskTuple]]:
+    """Labelled tasks per code, in row order, as plain tuples (fast to loop over)."""
+    labelled = np.flatnonzero(~np.isnan(scored.score))
+    out: dict[str, list[TaskTuple]] = {}
+    for code, task, share, score, label in zip(
+        scored.code[labelled].tolist(),
+        scored.task[labelled].tolist(),
+        scored.time_share[labelled].tolist(),
+        scored.score[labelled].astype(int).tolist(),
+        scored.label[labelled].tolist(),
+        strict=True,
+    ):
+        out.setdefault(str(code), []).append((str(task), float(share), score, label))
+    return out
 
 
 def build_assessment(
@@ -156,7 +189,7 @@ class DerivedAijri(Method):
     Deviations: page 003's assessor writes the role's own tasks and scores every input from
     market research; here the tasks are the occupation's O*NET 30.1 tasks with their time
     shares, and each input is derived by a rule of ours from the evidence
-    (``jobrisk.methods.aijri_inputs``, ``docs/methods/aijri.md``): task scores from
+    (``jobrisk.methods.aijri_rules``, ``docs/methods/aijri.md``): task scores from
     Eloundou exposure and automation labels plus Anthropic observed use; job posting trends
     from BLS 2024-34 projections (a projection, not postings); wage trends from OEWS median
     wage growth 2021-2025; AI tool maturity from observed use; expert consensus from the
@@ -238,14 +271,28 @@ class DerivedAijri(Method):
 
     # --- the assessment ----------------------------------------------------------------
 
-    def _score_tasks(self, ev: Evidence, tasks: pd.DataFrame, usage: pd.DataFrame) -> pd.DataFrame:
-        return score_tasks(
-            tasks,
-            usage,
-            ev.releases,
-            rater=self.params["rater"],
-            displacement_share=float(self.params["displacement_share"]),
-        )
+    def _scored(self, ev: Evidence) -> _Scored:
+        """The task scores of ``ev`` (memoized per evidence and parameters)."""
+        memo = _SCORED.setdefault(ev, {})
+        key = (self.params["rater"], float(self.params["displacement_share"]))
+        if key not in memo:
+            scored = score_task_arrays(
+                ev.tasks,
+                ev.usage,
+                release_facts(ev),
+                rater=self.params["rater"],
+                displacement_share=float(self.params["displacement_share"]),
+            )
+            rows: dict[str, list[int]] = {}
+            for i, code in enumerate(scored.code.tolist()):
+                rows.setdefault(str(code), []).append(i)
+            memo[key] = _Scored(scored, rows)
+        return memo[key]
+
+    def _scored_rows(self, ev: Evidence, code: str) -> ScoredTasks:
+        """The task scores of ``code``, in row order."""
+        scored = self._scored(ev)
+        return scored.tasks.take(np.asarray(scored.rows.get(code, []), dtype=np.intp))
 
     def _reference_population(self, ev: Evidence) -> InputPopulation | None:
         """A subject's reference distributions (memoized per reference), None without one."""
@@ -255,28 +302,12 @@ class DerivedAijri(Method):
         memo = _POPULATIONS.setdefault(ref, {})
         key = (self.params["rater"], float(self.params["displacement_share"]))
         if key not in memo:
-            memo[key] = input_population(ref, self._score_tasks(ref, ref.tasks, ref.usage))
+            memo[key] = input_population(ref, self._scored(ref).tasks)
         return memo[key]
 
     def _inputs(self, ev: Evidence) -> pd.DataFrame:
         # Memoized through score_evidence: the inputs are columns of the scores.
         return self.memoized_scores(ev)
-
-    @staticmethod
-    def _task_tuples(scored: pd.DataFrame) -> dict[str, list[TaskTuple]]:
-        """Labelled tasks per code, in row order, as plain tuples (fast to loop over)."""
-        labelled = scored[scored["score"].notna()]
-        out: dict[str, list[TaskTuple]] = {}
-        for code, task, share, score, label in zip(
-            labelled["code"].tolist(),
-            labelled["task"].tolist(),
-            labelled["time_share"].tolist(),
-            labelled["score"].astype(int).tolist(),
-            labelled["label"].tolist(),
-            strict=True,
-        ):
-            out.setdefault(str(code), []).append((str(task), float(share), score, label))
-        return out
 
     def _missing_reason(self, n_time: float, labelled_time: float) -> str:
         if n_time <= 0:
@@ -291,32 +322,22 @@ class DerivedAijri(Method):
 
     def assessment(self, ev: Evidence, code: str) -> aijri.Assessment | None:
         """The derived :class:`~jobrisk.aijri.Assessment` of ``code`` (None without a value)."""
-        scored = self._score_tasks(ev, ev.rows_of("tasks", code), ev.rows_of("usage", code))
-        labelled_time = float(scored.loc[scored["score"].notna(), "time_share"].sum())
-        if self._missing_reason(float(scored["time_share"].sum()), labelled_time):
+        scored = self._scored_rows(ev, code)
+        labelled_time = series_sum(scored.time_share[~np.isnan(scored.score)])
+        if self._missing_reason(series_sum(scored.time_share), labelled_time):
             return None
         row = _row(self._inputs(ev), code)
-        tasks = self._task_tuples(scored).get(code, [])
+        tasks = _task_tuples(scored).get(code, [])
         return build_assessment(str(ev.units.at[code, "title"]), tasks, row)
 
     # --- the contract ----------------------------------------------------------------------
 
     def compute(self, ev: Evidence) -> pd.DataFrame:
-        scored = self._score_tasks(ev, ev.tasks, ev.usage)
-        out = derive_inputs(ev, scored, self._reference_population(ev))
-        idx = out.index
-        labelled = scored["score"].notna()
-        share = scored["time_share"]
-        by_code = scored["code"]
-        total_time = share.groupby(by_code).sum().reindex(idx).fillna(0.0)
-        labelled_time = share.where(labelled, 0.0).groupby(by_code).sum().reindex(idx).fillna(0.0)
-        # the added columns go in as one frame: column inserts cost more than a role's one row
-        extra: dict[str, Any] = {
-            "n_tasks": labelled.groupby(by_code).sum().reindex(idx).fillna(0).astype(int),
-            "labelled_share": (labelled_time / total_time).where(total_time > 0),
-        }
-        unlabelled = (~labelled).groupby(by_code).sum().reindex(idx).fillna(0).astype(int)
-
+        scored = self._scored(ev).tasks
+        idx = ev.units.index
+        totals = task_totals(scored, idx)
+        out = derived_columns(ev, scored, self._reference_population(ev), totals)
+        total_time, labelled_time = totals.time, totals.labelled_time
         reasons = dict(
             zip(
                 idx,
@@ -327,59 +348,66 @@ class DerivedAijri(Method):
                 strict=True,
             )
         )
-        rows = {
-            str(code): {str(k): v for k, v in row.items()}
-            for code, row in out[[*INPUT_COLUMNS, "given_inputs"]].to_dict("index").items()
-        }
+        at = {code: i for i, code in enumerate(idx)}
+        given = out["given_inputs"].tolist()
         titles = ev.units["title"].to_dict()
-        results = {
-            code: _result_fields(
-                aijri.compute(build_assessment(str(titles[code]), tasks, rows[code]))
-            )
-            for code, tasks in self._task_tuples(scored).items()
-            if code in reasons and not reasons[code]
-        }
+        results = {}
+        for code, tasks in _task_tuples(scored).items():
+            if code not in reasons or reasons[code]:
+                continue
+            i = at[code]
+            inputs = {c: out[c][i] for c in INPUT_COLUMNS}
+            inputs["given_inputs"] = given[i]
+            assessment = build_assessment(str(titles[code]), tasks, inputs)
+            results[code] = _result_fields(aijri.compute(assessment))
         fields = pd.DataFrame.from_dict(results, orient="index", columns=list(RESULT_COLUMNS))
         fields = fields.reindex(idx)
-        for name in RESULT_COLUMNS:
-            extra[name] = fields[name]
-        extra["clamped"] = extra["clamped"].fillna(False).astype(bool)
-
-        extra["note"] = [
-            _note(reasons[code], given, left, clamped)
-            for code, given, left, clamped in zip(
-                idx,
-                out["given_inputs"].tolist(),
-                unlabelled.tolist(),
-                extra["clamped"].tolist(),
-                strict=True,
+        clamped = fields["clamped"].fillna(False).astype(bool)
+        note = [
+            _note(reasons[code], g, left, c)
+            for code, g, left, c in zip(
+                idx, given, totals.n_unlabelled.tolist(), clamped.tolist(), strict=True
             )
         ]
-        overlap = set(extra) & set(out.columns)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            labelled_share = np.where(total_time > 0, labelled_time / total_time, np.nan)
+        first: dict[str, Any] = {
+            "value": fields["value"],
+            "n_tasks": totals.n_labelled,
+            "note": note,
+            "zone": fields["zone"],
+            "sub_label": fields["sub_label"],
+            "task_resistance": fields["task_resistance"],
+            "raw": fields["raw"],
+        }
+        extra: dict[str, Any] = {"labelled_share": labelled_share}
+        for name in RESULT_COLUMNS:
+            if name not in first:
+                extra[name] = clamped if name == "clamped" else fields[name]
+        overlap = (set(first) | set(extra)) & set(out)
         assert not overlap, f"derived inputs and results share columns: {sorted(overlap)}"
-        out = pd.concat([out, pd.DataFrame(extra, index=idx)], axis=1)
-        first = ["value", "n_tasks", "note", "zone", "sub_label", "task_resistance", "raw"]
-        return out[first + [c for c in out.columns if c not in first]]
+        # one frame at the end: column inserts cost more than a custom role's one row
+        return pd.DataFrame({**first, **out, **extra}, index=idx)
 
     def contributions(self, ev: Evidence, code: str) -> Explanation:
         row = _row(self._inputs(ev), code)
         unit = _row(ev.units, code)
-        scored = self._score_tasks(ev, ev.rows_of("tasks", code), ev.rows_of("usage", code))
-        labelled = scored[scored["score"].notna()]
+        scored = self._scored_rows(ev, code)
+        known = ~np.isnan(scored.score)
+        labelled = scored.take(np.flatnonzero(known))
         inputs = self._derived_inputs(row, unit, labelled)
         notes: list[str] = []
         given = [name for name, d in inputs.items() if d.status == GIVEN]
         if given:
             notes.append("given 0 (no evidence): " + ", ".join(given))
-        left_out = scored[scored["score"].isna()]
-        if len(left_out):
+        n_left = int((~known).sum())
+        if n_left:
             notes.append(
-                f"{len(left_out)} task(s) without an exposure label left out "
-                f"({left_out['time_share'].sum():.0%} of time); the other shares rescaled"
+                f"{n_left} task(s) without an exposure label left out "
+                f"({series_sum(scored.time_share[~known]):.0%} of time); the other shares rescaled"
             )
-        reason = self._missing_reason(
-            float(scored["time_share"].sum()), float(labelled["time_share"].sum())
-        )
+        total = series_sum(labelled.time_share)
+        reason = self._missing_reason(series_sum(scored.time_share), total)
         if reason:
             return Explanation(
                 method=self.name,
@@ -392,28 +420,37 @@ class DerivedAijri(Method):
                 inputs=dict(inputs),
                 notes=(reason, *notes),
             )
-        tasks_in = self._task_tuples(scored).get(code, [])
+        tasks_in = _task_tuples(scored).get(code, [])
         result = aijri.compute(build_assessment(str(unit["title"]), tasks_in, row))
-        total = float(labelled["time_share"].sum())
         tasks = tuple(
             TaskContribution(
-                task_id=None if pd.isna(t["task_id"]) else int(t["task_id"]),
-                task=str(t["task"]),
-                time_share=float(t["time_share"]) / total,
-                contribution=float(t["time_share"]) / total * float(t["score"]),
+                task_id=None if pd.isna(task_id) else int(task_id),
+                task=str(task),
+                time_share=float(share) / total,
+                contribution=float(share) / total * float(score),
                 detail={
-                    "score": int(t["score"]),
-                    "label": str(t["label"]),
-                    "exposure": t["exposure"],
-                    "exposure_rater": t["exposure_rater"],
-                    "automation_level": t["automation_level"],
-                    "observed_use": bool(t["observed_use"]),
-                    "automation_share": None
-                    if pd.isna(t["automation_share"])
-                    else float(t["automation_share"]),
+                    "score": int(score),
+                    "label": str(label),
+                    "exposure": exposure,
+                    "exposure_rater": rater,
+                    "automation_level": level,
+                    "observed_use": bool(observed),
+                    "automation_share": None if pd.isna(auto) else float(auto),
                 },
             )
-            for t in labelled.to_dict("records")
+            for task_id, task, share, score, label, exposure, rater, level, observed, auto in zip(
+                labelled.task_id.tolist(),
+                labelled.task.tolist(),
+                labelled.time_share.tolist(),
+                labelled.score.tolist(),
+                labelled.label.tolist(),
+                labelled.exposure.tolist(),
+                labelled.exposure_rater.tolist(),
+                labelled.automation_level.tolist(),
+                labelled.observed_use.tolist(),
+                labelled.automation_share.tolist(),
+                strict=True,
+            )
         )
         if result.clamped:
             notes.append(f"AIJRI {result.aijri_unclamped:.1f} clamped to 100")
@@ -439,14 +476,14 @@ class DerivedAijri(Method):
         )
 
     def _derived_inputs(
-        self, row: Mapping[str, Any], unit: Mapping[str, Any], labelled: pd.DataFrame
+        self, row: Mapping[str, Any], unit: Mapping[str, Any], labelled: ScoredTasks
     ) -> dict[str, DerivedInput]:
         given = set(filter(None, str(row["given_inputs"]).split(",")))
-        basis = _basis(row, unit, labelled)
+        basis = input_basis(row, unit, labelled)
         out: dict[str, DerivedInput] = {}
         for rule in INPUT_RULES:
             if rule.name == "tasks":
-                status: Status = DERIVED if len(labelled) else GIVEN
+                status: Status = DERIVED if len(labelled.score) else GIVEN
                 value = None
             else:
                 status = GIVEN if rule.column in given else DERIVED
@@ -455,93 +492,3 @@ class DerivedAijri(Method):
                 rule.name, value, status, rule.evidence, rule.rule, basis[rule.name]
             )
         return out
-
-
-def _basis(
-    row: Mapping[str, Any], unit: Mapping[str, Any], labelled: pd.DataFrame
-) -> dict[str, str]:
-    physical = f"{_pct(row['physical_share'])} of task time on physical tasks"
-    no_skills = "no O*NET skill importance for this occupation in the evidence"
-    interpersonal = (
-        no_skills
-        if pd.isna(row["interpersonal_importance"])
-        else f"mean importance {row['interpersonal_importance']:.2f}"
-    )
-    judgment = (
-        no_skills
-        if pd.isna(row["judgment_importance"])
-        else f"mean importance {row['judgment_importance']:.2f}"
-    )
-    shares = labelled["time_share"] / max(float(labelled["time_share"].sum()), 1e-12)
-    by_label = shares.groupby(labelled["label"]).sum()
-    tasks = (
-        f"{len(labelled)} labelled tasks: "
-        + ", ".join(f"{_pct(float(by_label.get(k, 0.0)))} {k.lower()}" for k in aijri.LABELS)
-        if len(labelled)
-        else "no labelled tasks"
-    )
-    change = unit["projected_change_pct_2024_34"]
-    projection = (
-        "no BLS projection for this SOC code"
-        if pd.isna(change)
-        else f"projected change {change:+.1f}% (percentile {_pct(row['projection_pct'])})"
-    )
-    wage_2021 = unit.get("annual_median_wage_2021")
-    if pd.isna(row["wage_growth"]):
-        wage = (
-            "no May 2021 median wage in the evidence (units.annual_median_wage_2021)"
-            if wage_2021 is None
-            else "no comparable May 2021 and May 2025 median wages (missing or top-coded)"
-        )
-    else:
-        wage = (
-            f"median wage ${wage_2021:,.0f} -> ${unit['annual_median_wage']:,.0f} "
-            f"({row['wage_growth']:+.1%}, percentile {_pct(row['wage_growth_pct'])})"
-        )
-    trend = row["use_trend"]
-    maturity = (
-        f"{_pct(row['use_depth'])} of task time observed in use (percentile "
-        f"{_pct(row['use_depth_pct'])}); "
-        + (
-            "no claude.ai use at the first and latest releases"
-            if pd.isna(trend)
-            else f"claude.ai usage share x{trend:.2f} from first to latest release "
-            f"(trend counts beyond x{USE_TREND_RATIO:g} or x1/{USE_TREND_RATIO:g})"
-        )
-    )
-    consensus = (
-        "none of AIOE, Frey-Osborne, Webb AI for this occupation"
-        if pd.isna(row["consensus_pct"])
-        else f"mean exposure percentile {_pct(row['consensus_pct'])} over "
-        f"{int(row['consensus_n'])} of 3 measures"
-    )
-    licensed = row["licensed_as"]
-    licence = f"licensed by law ({licensed})" if isinstance(licensed, str) else "not on the list"
-    zone = "unknown" if pd.isna(unit["job_zone"]) else str(int(unit["job_zone"]))
-    education = unit["entry_education"] if isinstance(unit["entry_education"], str) else "unknown"
-    unions = {g.major_code: g for g in UNIONISED_GROUPS}
-    group = unions.get(str(unit["major_code"]))
-    union = (
-        f"SOC major group {group.major_code}, {group.title}: {group.membership_pct}% members"
-        if group is not None
-        else f"SOC major group {unit['major_code']}: not among the unionised groups"
-    )
-    return {
-        "principles.embodied_physicality": physical,
-        "principles.deep_interpersonal_connection": interpersonal,
-        "principles.goal_setting_moral_judgment": judgment,
-        "tasks": tasks,
-        "evidence.job_posting_trends": projection,
-        "evidence.company_actions": "no evidence in the index",
-        "evidence.wage_trends": wage,
-        "evidence.ai_tool_maturity": maturity,
-        "evidence.expert_consensus": consensus,
-        "barriers.regulatory_licensing": f"{licence}; entry education {education}; job zone {zone}",
-        "barriers.physical_presence": physical,
-        "barriers.union_collective_bargaining": union,
-        "barriers.liability_accountability": f"{licence}; job zone {zone}",
-        "barriers.cultural_ethical": interpersonal,
-        "growth_correlation": f"{_pct(row['exposed_share'])} of labelled time on exposed "
-        f"tasks; projected change percentile {_pct(row['projection_pct'])}; SOC major group "
-        f"{unit['major_code']}",
-    }

@@ -2,26 +2,35 @@
 
 The first three read ``ev.usage`` (task x release x platform) for one release and platform and
 show every release side by side (``value_v1`` ... ``value_v5``), so one score table carries the
-trend. Releases v3-v5 are derived by a third party from Anthropic's raw files; every note and
-explanation that uses one says so. Rows with a null ``task_id`` reached the occupation through
-the SOC 2010-to-2019 crosswalk only: they count in the usage and automation shares, not in depth.
+trend; their shared machinery (release lookups, the per-evidence sums every release and
+instance reads) is :mod:`jobrisk.methods.anthropic_usage`. Releases v3-v5 are derived by a
+third party from Anthropic's raw files; every note and explanation that uses one says so. Rows
+with a null ``task_id`` reached the occupation through the SOC 2010-to-2019 crosswalk only:
+they count in the usage and automation shares, not in depth.
 """
 
 from __future__ import annotations
 
-import weakref
-from dataclasses import dataclass
-from typing import Any, ClassVar
+import math
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from jobrisk.errors import DataError, InputError
-from jobrisk.methods.base import Direction, Explanation, Family, Method, Parameter, TaskContribution
+from jobrisk.methods.anthropic_usage import (
+    CROSSWALK_TASK,
+    DepthUsage,
+    UsageMethod,
+    depth_usage,
+    release_info,
+)
+from jobrisk.methods.base import Explanation, Parameter, TaskContribution
 from jobrisk.methods.evidence import Evidence
 from jobrisk.methods.indices import optional_float, score_row
 from jobrisk.methods.microsoft import TaskExplainedMeasure, task_explanation
-from jobrisk.sources.anthropic import DERIVED, LABOR, RELEASES, V1, V2
+from jobrisk.methods.sums import FloatArray, group_sums, in_key_order
+from jobrisk.methods.unit_rows import task_keys
+from jobrisk.sources.anthropic import LABOR
 
 __all__ = [
     "AnthropicAutomationShare",
@@ -30,244 +39,32 @@ __all__ = [
     "AnthropicUsageShare",
 ]
 
-RELEASE_NAMES: tuple[str, ...] = tuple(dict.fromkeys(r.release for r in RELEASES))
-RELEASE_DATES = {r.release: r.date for r in RELEASES}
-DERIVED_RELEASES = frozenset(r.release for r in RELEASES if r.derived)
-PLATFORMS = ("claude_ai", "api")
-PLATFORM_TITLES = {"claude_ai": "Claude.ai", "api": "API"}
-ON_PLATFORM = {p: frozenset(r.release for r in RELEASES if r.platform == p) for p in PLATFORMS}
-CROSSWALK_TASK = "(no task: reached the occupation through the SOC 2010-to-2019 crosswalk)"
-UNLINKED = (
-    "none of its tasks is in the releases' task lists (O*NET 20.1-era statements): an "
-    "occupation new since, so its use is unknown, not zero"
-)
-ZERO_HINT = (
-    " (nor in any release: the releases use O*NET 20.1-era task statements, so an occupation "
-    "created since, e.g. Data Scientists, also reads 0)"
-)
 
-CITATION = (
-    "Handa, K., Tamkin, A., McCain, M., et al. (2025). Which Economic Tasks are Performed with "
-    "AI? Evidence from Millions of Claude Conversations; Anthropic Economic Index releases "
-    "2025-03-27 (v2) and, derived by a third party from Anthropic's raw data, 2025-09-15, "
-    "2026-01-15, 2026-03-24 (v3-v5)."
-)
+def share_by_task(task_id: FloatArray, share: FloatArray) -> dict[float, float]:
+    """Per task id (crosswalk rows left out): the share of its rows, as a groupby sums them."""
+    known = ~np.isnan(task_id)
+    ids, group = np.unique(task_id[known], return_inverse=True)
+    sums = group_sums(
+        share[known], group.reshape(-1), len(ids), sorted_keys=in_key_order(task_id[known])
+    )
+    return dict(zip(ids.tolist(), sums.tolist(), strict=True))
 
 
-def release_label(release: str) -> str:
-    """``v5 (2026-03-24, derived)``: the release, its date and whether it is derived."""
-    derived = ", derived" if release in DERIVED_RELEASES else ""
-    return f"{release} ({RELEASE_DATES.get(release, '?')}{derived})"
-
-
-def derived_note(release: str) -> str:
-    if release not in DERIVED_RELEASES:
-        return ""
-    return (
-        f"{release} is derived by a third party from Anthropic's raw "
-        f"{RELEASE_DATES[release]} release, not an Anthropic file"
+def _task_columns(ev: Evidence, code: str) -> list[tuple[int, str, float]]:
+    """(task id, statement, time share) of each of the unit's task rows, as plain values."""
+    keys = task_keys(ev)
+    rows = keys.rows(code)
+    return list(
+        zip(
+            keys.column("task_id")[rows].tolist(),
+            keys.column("task")[rows].tolist(),
+            keys.column("time_share")[rows].tolist(),
+            strict=True,
+        )
     )
 
 
-@dataclass(frozen=True)
-class ReleaseInfo:
-    """One release on one platform, as the evidence has it."""
-
-    release: str
-    platform: str
-    date: str
-    derived: bool
-    has_modes: bool
-    pct_reaching_task: float
-
-
-# Per-evidence lookups shared by the usage methods (several instances read the same ones).
-_SHARED: weakref.WeakKeyDictionary[Evidence, dict[tuple[str, ...], Any]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def _shared(ev: Evidence, key: tuple[str, ...], make: Any) -> Any:
-    memo = _SHARED.setdefault(ev, {})
-    if key not in memo:
-        memo[key] = make()
-    return memo[key]
-
-
-def release_info(ev: Evidence, release: str, platform: str) -> ReleaseInfo:
-    """The release's row of ``ev.releases``; a DataError when the index lacks it."""
-    info: ReleaseInfo = _shared(
-        ev, ("release", release, platform), lambda: _release_info(ev, release, platform)
-    )
-    return info
-
-
-def _release_info(ev: Evidence, release: str, platform: str) -> ReleaseInfo:
-    rows = ev.releases[(ev.releases["release"] == release) & (ev.releases["platform"] == platform)]
-    if rows.empty:
-        pairs = zip(ev.releases["release"], ev.releases["platform"], strict=True)
-        have = ", ".join(f"{r}/{p}" for r, p in pairs)
-        raise DataError(
-            f"the index has no Anthropic release {release} on {platform} (it has: {have})",
-            hint="rebuild the index with `jobrisk build --force` from the full data",
-        )
-    r = rows.iloc[0]
-    return ReleaseInfo(
-        release=release,
-        platform=platform,
-        date=str(r["release_date"]),
-        derived=bool(r["derived"]),
-        has_modes=bool(r["has_modes"]),
-        pct_reaching_task=float(r["pct_reaching_task"]),
-    )
-
-
-class _UsageMethod(Method):
-    """Shared parameters and bookkeeping of the three release-based measures."""
-
-    family = Family.PUBLISHED
-    citation = CITATION
-    source_ids = (V1, V2, DERIVED)
-    direction = Direction.EXPOSURE
-    parameters: ClassVar[tuple[Parameter, ...]] = (
-        Parameter(
-            "release",
-            RELEASE_NAMES[-1],
-            "Economic Index release: v1 2025-02, v2 2025-03 (Anthropic's files), v3 2025-09, "
-            "v4 2026-01, v5 2026-03 (derived by a third party); default the latest",
-            choices=RELEASE_NAMES,
-        ),
-        Parameter(
-            "platform",
-            "claude_ai",
-            "claude_ai (consumer) or api (first-party API traffic, from v3 on)",
-            choices=PLATFORMS,
-        ),
-    )
-
-    def __init__(self, **params: Any) -> None:
-        super().__init__(**params)
-        release, platform = self.params["release"], self.params["platform"]
-        if release not in ON_PLATFORM[platform]:
-            have = ", ".join(sorted(ON_PLATFORM[platform]))
-            raise InputError(
-                f"release {release} has no {platform} data (Anthropic released API usage from v3 on)",
-                hint=f"choose platform='claude_ai', or a release among: {have}",
-            )
-
-    @property
-    def release(self) -> str:
-        return str(self.params["release"])
-
-    @property
-    def platform(self) -> str:
-        return str(self.params["platform"])
-
-    @property
-    def _suffix(self) -> str:
-        return self.release + ("" if self.platform == "claude_ai" else f"_{self.platform}")
-
-    @property
-    def _release_title(self) -> str:
-        return f"{release_label(self.release)}, {PLATFORM_TITLES[self.platform]}"
-
-    @property
-    def name(self) -> str:
-        return f"{self.key}_{self._suffix}"
-
-    @property
-    def title(self) -> str:
-        return f"{self.label}, {self._release_title}"
-
-    def _release_inputs(self, score: dict[str, Any]) -> dict[str, Any]:
-        """The release, its date, whether it is derived, and the value in every release."""
-        return {
-            "release": self.release,
-            "release_date": RELEASE_DATES[self.release],
-            "platform": self.platform,
-            "derived": self.release in DERIVED_RELEASES,
-            **{k: optional_float(v) for k, v in score.items() if k.startswith("value_")},
-        }
-
-    def _usage(self, ev: Evidence) -> pd.DataFrame:
-        frame: pd.DataFrame = _shared(
-            ev, ("usage", self.platform), lambda: ev.usage[ev.usage["platform"] == self.platform]
-        )
-        return frame
-
-    def _release_rows(self, ev: Evidence, code: str) -> pd.DataFrame:
-        rows = ev.rows_of("usage", code)
-        return rows[(rows["release"] == self.release) & (rows["platform"] == self.platform)]
-
-    def _table(self, ev: Evidence, by_release: pd.DataFrame, zero_where: pd.Series) -> pd.DataFrame:
-        """``value`` of the chosen release and ``value_<release>`` for every release.
-
-        ``by_release`` is code x release; a release missing on the platform stays NaN, a unit
-        without rows gets 0 where ``zero_where`` holds (it was measured and nothing was seen).
-        """
-        info = release_info(ev, self.release, self.platform)
-        present: set[str] = _shared(
-            ev,
-            ("present", info.platform),
-            lambda: set(ev.releases.loc[ev.releases["platform"] == info.platform, "release"]),
-        )
-        idx = ev.units.index
-        zero = zero_where.reindex(idx).fillna(False).to_numpy(dtype=bool)
-        columns = {}
-        for release in RELEASE_NAMES:
-            col = (
-                by_release[release].reindex(idx).to_numpy(dtype=float)
-                if release in by_release.columns
-                else np.full(len(idx), np.nan)
-            )
-            if release in present:
-                col = np.where(np.isnan(col) & zero, 0.0, col)
-            columns[f"value_{release}"] = col
-        return pd.DataFrame({"value": columns[f"value_{info.release}"], **columns}, index=idx)
-
-    def _finish(self, ev: Evidence, out: pd.DataFrame, n_tasks: pd.Series) -> pd.DataFrame:
-        out.insert(1, "n_tasks", n_tasks.reindex(out.index).fillna(0).astype(int))
-        note = self._base_note(ev, out)
-        extra = derived_note(self.release)
-        if extra:
-            note = note.map(lambda n: "; ".join(p for p in (n, extra) if p))
-        out.insert(2, "note", note)
-        return out
-
-    def _unit_state(self, ev: Evidence) -> tuple[pd.Series, pd.Series, pd.Series]:
-        """Per unit: has O*NET tasks, linked to the releases' task lists, used in any release."""
-        state: tuple[pd.Series, pd.Series, pd.Series] = _shared(
-            ev, ("state", self.platform), lambda: self._compute_unit_state(ev)
-        )
-        return state
-
-    def _compute_unit_state(self, ev: Evidence) -> tuple[pd.Series, pd.Series, pd.Series]:
-        has_tasks = ev.tasks.groupby("code").size().reindex(ev.units.index).notna()
-        ever = self._usage(ev).groupby("code").size().reindex(ev.units.index).notna()
-        if "usage_linked" in ev.units.columns:
-            linked = ev.units["usage_linked"].fillna(False).astype(bool)
-        else:
-            linked = pd.Series(True, index=ev.units.index)
-        return has_tasks, linked, ever
-
-    no_task_reason: ClassVar[str] = "no O*NET tasks"
-
-    def _base_note(self, ev: Evidence, out: pd.DataFrame) -> pd.Series:
-        """Why a value is missing or zero, per unit, for the chosen release."""
-        has_tasks, linked, ever = self._unit_state(ev)
-        hint = "" if "usage_linked" in ev.units.columns else ZERO_HINT
-        notes = [
-            (UNLINKED if ht and not lk else self.no_task_reason)
-            if pd.isna(v)
-            else f"no conversation in {self.release} reached its tasks" + ("" if e else hint)
-            if v == 0
-            else ""
-            for v, ht, lk, e in zip(out["value"], has_tasks, linked, ever, strict=True)
-        ]
-        return pd.Series(notes, index=out.index, dtype=str)
-
-
-class AnthropicUsageShare(_UsageMethod):
+class AnthropicUsageShare(UsageMethod):
     """Percent of all conversations of an Economic Index release attributed to the occupation.
 
     Source: Handa et al. (2025), Anthropic Economic Index (v1 2025-02-10, v2 2025-03-27) and
@@ -291,53 +88,51 @@ class AnthropicUsageShare(_UsageMethod):
     )
 
     def compute(self, ev: Evidence) -> pd.DataFrame:
-        u = self._usage(ev)
-        by_release = _shared(  # every release's shares: the same for each release's instance
-            ev,
-            ("share_by_release", self.platform),
-            lambda: u.groupby(["code", "release"])["share"].sum().unstack("release"),
+        table = self._usage(ev)
+        state = self._state(ev)
+        # every release's shares: the same table for each release's instance
+        by_release = np.where(table.n_rows > 0, table.share_sum, np.nan)
+        values = self._table(ev, by_release, state.has_tasks & state.linked)
+        crosswalk = np.where(
+            np.isnan(values["value"]), np.nan, table.in_release(self.release).crosswalk
         )
-        has_tasks, linked, _ = self._unit_state(ev)
-        out = self._table(ev, by_release, has_tasks & linked)
-        chosen = u[u["release"] == self.release]
-        crosswalk = chosen[chosen["task_id"].isna()].groupby("code")["share"].sum()
-        out["crosswalk_share"] = (
-            crosswalk.reindex(out.index).fillna(0.0).where(out["value"].notna())
+        return self._finish(
+            ev, values, table.n_task_ids[:, self._at], {"crosswalk_share": crosswalk}
         )
-        n = chosen.dropna(subset=["task_id"]).groupby("code")["task_id"].nunique()
-        return self._finish(ev, out, n)
 
-    def _base_note(self, ev: Evidence, out: pd.DataFrame) -> pd.Series:
-        note = super()._base_note(ev, out)
-        cw = out["crosswalk_share"]
-        via = (cw > 0) & (out["value"] > 0)
-        note[via] = cw[via].map(
-            lambda x: f"{x:.3g} of these points reached it through the SOC crosswalk, not a task"
-        )
-        return note
+    def _base_note(self, ev: Evidence, value: FloatArray, extra: dict[str, Any]) -> list[str]:
+        notes = super()._base_note(ev, value, extra)
+        return [
+            f"{cw:.3g} of these points reached it through the SOC crosswalk, not a task"
+            if cw > 0 and v > 0
+            else note
+            for note, cw, v in zip(
+                notes, extra["crosswalk_share"].tolist(), value.tolist(), strict=True
+            )
+        ]
 
     def contributions(self, ev: Evidence, code: str) -> Explanation:
         score = score_row(self, ev, code)
-        rows = self._release_rows(ev, code)
-        tasks = ev.rows_of("tasks", code)
-        by_task = rows.dropna(subset=["task_id"]).groupby("task_id")["share"].sum()
+        task_id, share, _ = self._release_rows(ev, code)
+        tasks = _task_columns(ev, code)
+        by_task = share_by_task(task_id, share)
         contributions = [
             TaskContribution(
-                task_id=int(t["task_id"]),
-                task=str(t["task"]),
-                time_share=float(t["time_share"]),
-                contribution=float(by_task.get(t["task_id"], 0.0)),
-                detail={"share_pct": float(by_task.get(t["task_id"], 0.0))},
+                task_id=int(tid),
+                task=str(text),
+                time_share=float(time_share),
+                contribution=float(by_task.get(tid, 0.0)),
+                detail={"share_pct": float(by_task.get(tid, 0.0))},
             )
-            for t in tasks[["task_id", "task", "time_share"]].to_dict("records")
+            for tid, text, time_share in tasks
         ]
-        crosswalk = float(rows.loc[rows["task_id"].isna(), "share"].sum())
+        crosswalk = float(share[np.isnan(task_id)].sum())
         if crosswalk > 0:
             contributions.append(
                 TaskContribution(None, CROSSWALK_TASK, 0.0, crosswalk, {"share_pct": crosswalk})
             )
         value = optional_float(score["value"])
-        used = int((by_task > 0).sum())
+        used = sum(1 for s in by_task.values() if s > 0)
         summary = (
             f"{value:.3g}% of {self._release_title} conversations reached this occupation: "
             f"{value - crosswalk:.3g} points through {used} of its {len(tasks)} tasks, "
@@ -358,7 +153,7 @@ class AnthropicUsageShare(_UsageMethod):
         )
 
 
-class AnthropicUsageDepth(_UsageMethod):
+class AnthropicUsageDepth(UsageMethod):
     """Share of an occupation's O*NET 30.1 tasks seen in use in an Economic Index release.
 
     Source: Handa et al. (2025), Section 3 ("depth of AI use within occupations": about 36% of
@@ -379,7 +174,7 @@ class AnthropicUsageDepth(_UsageMethod):
     unit = "share of the occupation's tasks (0-1)"
     no_task_reason = "no O*NET tasks to count"
     parameters = (
-        *_UsageMethod.parameters,
+        *UsageMethod.parameters,
         Parameter(
             "weighting",
             "count",
@@ -408,54 +203,65 @@ class AnthropicUsageDepth(_UsageMethod):
         how = "count of tasks" if self.params["weighting"] == "count" else "time-weighted"
         return f"{self.label} ({how}), {self._release_title}"
 
-    def _used(self, usage: pd.DataFrame) -> pd.DataFrame:
-        min_share = float(self.params["min_share"])
-        u = usage[usage["task_id"].notna() & (usage["share"] > min_share)]
-        return u[["code", "task_id", "release"]].drop_duplicates()
+    @property
+    def _min_share(self) -> float:
+        return float(self.params["min_share"])
 
-    def _weight(self, tasks: pd.DataFrame) -> pd.Series:
+    def _weight(self, time_share: FloatArray) -> FloatArray:
         if self.params["weighting"] == "count":
-            return pd.Series(1.0, index=tasks.index)
-        return tasks["time_share"].astype(float)
+            return np.ones(len(time_share))
+        return time_share
+
+    def _depth(self, ev: Evidence) -> DepthUsage:
+        """The in-use sums of this weighting and threshold: shared by every release's instance."""
+        key = ("depth", self.platform, self.params["weighting"], self._min_share)
+        return self._shared_table(
+            ev,
+            key,
+            lambda: depth_usage(
+                ev,
+                self._usage(ev),
+                self._weight(task_keys(ev).numbers("time_share")),
+                self._min_share,
+            ),
+        )
 
     def compute(self, ev: Evidence) -> pd.DataFrame:
-        tasks = ev.tasks[["code", "task_id"]].assign(weight=self._weight(ev.tasks))
-        used = self._used(self._usage(ev)).astype({"task_id": "int64"})
-        hit = used.merge(tasks, on=["code", "task_id"])
-        num = hit.groupby(["code", "release"])["weight"].sum().unstack("release")
-        den = tasks.groupby("code")["weight"].sum()
-        by_release = num.div(den.where(den > 0), axis=0)
-        has_tasks, linked, _ = self._unit_state(ev)
-        out = self._table(ev, by_release, has_tasks & linked & (den.reindex(has_tasks.index) > 0))
-        chosen = hit[hit["release"] == self.release].groupby("code").size()
-        out["n_used"] = chosen.reindex(out.index).fillna(0).astype(int)
-        return self._finish(ev, out, tasks.groupby("code").size())
+        depth = self._depth(ev)
+        state = self._state(ev)
+        measured = depth.den > 0
+        den = np.where(measured, depth.den, np.nan)
+        by_release = np.where(depth.n_used > 0, depth.num / den[:, None], np.nan)
+        values = self._table(ev, by_release, state.has_tasks & state.linked & measured)
+        return self._finish(ev, values, depth.n_tasks, {"n_used": depth.n_used[:, self._at]})
 
     def contributions(self, ev: Evidence, code: str) -> Explanation:
         score = score_row(self, ev, code)
-        tasks = ev.rows_of("tasks", code)
-        rows = self._release_rows(ev, code)
-        used = set(self._used(rows)["task_id"].astype(int))
-        weight = self._weight(tasks)
+        tasks = _task_columns(ev, code)
+        task_id, share, _ = self._release_rows(ev, code)
+        used = {
+            int(t)
+            for t, s in zip(task_id.tolist(), share.tolist(), strict=True)
+            if not math.isnan(t) and s > self._min_share
+        }
+        weight = self._weight(np.array([t[2] for t in tasks], dtype=float))
         total = float(weight.sum())
-        shares = rows.dropna(subset=["task_id"]).groupby("task_id")["share"].sum()
+        shares = share_by_task(task_id, share)
         contributions = tuple(
             TaskContribution(
-                task_id=int(t["task_id"]),
-                task=str(t["task"]),
-                time_share=float(t["time_share"]),
-                contribution=float(w) / total if int(t["task_id"]) in used else 0.0,
+                task_id=int(tid),
+                task=str(text),
+                time_share=float(time_share),
+                contribution=float(w) / total if int(tid) in used else 0.0,
                 detail={
-                    "in_use": int(t["task_id"]) in used,
-                    "share_pct": float(shares.get(t["task_id"], 0.0)),
+                    "in_use": int(tid) in used,
+                    "share_pct": float(shares.get(tid, 0.0)),
                 },
             )
-            for t, w in zip(
-                tasks[["task_id", "task", "time_share"]].to_dict("records"), weight, strict=True
-            )
+            for (tid, text, time_share), w in zip(tasks, weight.tolist(), strict=True)
         )
         value = optional_float(score["value"])
-        crosswalk = float(rows.loc[rows["task_id"].isna(), "share"].sum())
+        crosswalk = float(share[np.isnan(task_id)].sum())
         notes = [str(score["note"])] if score["note"] else []
         if crosswalk > 0:
             notes.append(
@@ -464,7 +270,7 @@ class AnthropicUsageDepth(_UsageMethod):
             )
         how = "tasks" if self.params["weighting"] == "count" else "time-weighted tasks"
         summary = (
-            f"{len(used & set(tasks['task_id'].astype(int)))} of {len(tasks)} tasks in use in "
+            f"{len(used & {int(t[0]) for t in tasks})} of {len(tasks)} tasks in use in "
             f"{self._release_title}: depth {value:.3f} ({how})"
             if value is not None
             else str(score["note"])
@@ -486,7 +292,7 @@ class AnthropicUsageDepth(_UsageMethod):
         )
 
 
-class AnthropicAutomationShare(_UsageMethod):
+class AnthropicAutomationShare(UsageMethod):
     """Usage-weighted share of an occupation's classified conversations in automation modes.
 
     Source: Handa et al. (2025), Section 5: directive and feedback loop are automation; task
@@ -505,65 +311,68 @@ class AnthropicAutomationShare(_UsageMethod):
     unit = "share of classified conversations (0-1)"
 
     def compute(self, ev: Evidence) -> pd.DataFrame:
-        u = self._usage(ev)
-        c = u[u["automation_share"].notna()]
-        keys = [c["code"], c["release"]]
-        num = (c["share"] * c["automation_share"]).groupby(keys).sum()
-        den = c["share"].groupby(keys).sum()
-        # a sum of weights over the same weights can land a rounding step above 1
-        by_release = (num / den.where(den > 0)).clip(0.0, 1.0).unstack("release")
+        table = self._usage(ev)
+        at = self._at
+        chosen = table.in_release(self.release)
+        classified = table.n_classified > 0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            den = np.where(table.classified_sum > 0, table.classified_sum, np.nan)
+            # a sum of weights over the same weights can land a rounding step above 1
+            by_release = np.where(classified, np.clip(table.automation_sum / den, 0.0, 1.0), np.nan)
+            classified_share = np.where(classified[:, at], chosen.classified / chosen.total, np.nan)
         # no conversation means no automation share, never a share of 0
-        out = self._table(ev, by_release, pd.Series(False, index=ev.units.index))
-        chosen = u[u["release"] == self.release]
-        total = chosen.groupby("code")["share"].sum()
-        classified = chosen[chosen["automation_share"].notna()].groupby("code")["share"].sum()
-        out["classified_share"] = (classified / total).reindex(out.index)
-        out["usage_share"] = total.reindex(out.index)
-        n = chosen[chosen["automation_share"].notna()].dropna(subset=["task_id"])
-        return self._finish(ev, out, n.groupby("code")["task_id"].nunique())
+        values = self._table(ev, by_release, np.zeros(len(ev.units), dtype=bool))
+        usage_share = np.where(table.n_rows[:, at] > 0, chosen.total, np.nan)
+        return self._finish(
+            ev,
+            values,
+            table.n_classified_task_ids[:, at],
+            {"classified_share": classified_share, "usage_share": usage_share},
+        )
 
-    def _base_note(self, ev: Evidence, out: pd.DataFrame) -> pd.Series:
+    def _base_note(self, ev: Evidence, value: FloatArray, extra: dict[str, Any]) -> list[str]:
         info = release_info(ev, self.release, self.platform)
         release = info.release
         notes = []
-        for value, usage in zip(out["value"], out["usage_share"], strict=True):
+        for v, usage in zip(value.tolist(), extra["usage_share"].tolist(), strict=True):
             if not info.has_modes:
                 notes.append(
                     f"{release} published no per-task interaction modes (only the overall "
                     "automation / augmentation split), so there is no occupation value"
                 )
-            elif pd.isna(usage):
+            elif math.isnan(usage):
                 notes.append(f"no conversation in {release} reached this occupation")
-            elif pd.isna(value):
+            elif math.isnan(v):
                 notes.append(f"none of its {release} conversations has a classified mode")
             else:
                 notes.append("")
-        return pd.Series(notes, index=out.index, dtype=str)
+        return notes
 
     def contributions(self, ev: Evidence, code: str) -> Explanation:
         score = score_row(self, ev, code)
-        rows = self._release_rows(ev, code)
-        classified = rows[rows["automation_share"].notna()]
-        total = float(classified["share"].sum())
-        tasks = ev.rows_of("tasks", code).set_index("task_id")
+        task_id, share, automation = self._release_rows(ev, code)
+        classified = ~np.isnan(automation)
+        total = float(share[classified].sum())
+        tasks = {t[0]: t for t in _task_columns(ev, code)}
         contributions = []
-        for r in rows.to_dict("records"):
-            tid = None if pd.isna(r["task_id"]) else int(r["task_id"])
-            auto = optional_float(r["automation_share"])
-            weight = float(r["share"]) / total if total > 0 and auto is not None else 0.0
+        for t, s, a in zip(task_id.tolist(), share.tolist(), automation.tolist(), strict=True):
+            tid = None if math.isnan(t) else int(t)
+            auto = optional_float(a)
+            weight = float(s) / total if total > 0 and auto is not None else 0.0
+            task = tasks.get(tid) if tid is not None else None
             contributions.append(
                 TaskContribution(
                     task_id=tid,
-                    task=CROSSWALK_TASK if tid is None else str(tasks["task"].get(tid, "")),
-                    time_share=0.0 if tid is None else float(tasks["time_share"].get(tid, 0.0)),
+                    task=CROSSWALK_TASK if tid is None else str(task[1] if task else ""),
+                    time_share=0.0 if tid is None else float(task[2] if task else 0.0),
                     contribution=weight * (auto or 0.0),
-                    detail={"share_pct": float(r["share"]), "automation_share": auto},
+                    detail={"share_pct": float(s), "automation_share": auto},
                 )
             )
         value = optional_float(score["value"])
         summary = (
             f"{value:.1%} of the classified {self._release_title} conversations on its "
-            f"{len(classified)} task rows were automation (directive, feedback loop)"
+            f"{int(classified.sum())} task rows were automation (directive, feedback loop)"
             if value is not None
             else str(score["note"])
         )
@@ -618,7 +427,7 @@ class AnthropicObservedExposure(TaskExplainedMeasure):
 
     def contributions(self, ev: Evidence, code: str) -> Explanation:
         base = super().contributions(ev, code)
-        tasks, mean, left_out = task_explanation(ev.rows_of("tasks", code), "penetration")
+        tasks, mean, left_out = task_explanation(ev, code, "penetration")
         notes = list(base.notes)
         if mean is not None:
             seen = sum(1 for t in tasks if t.detail["penetration"] > 0)

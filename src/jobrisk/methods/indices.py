@@ -13,15 +13,31 @@ codes (the crosswalk's own label then says only ``aggregated``).
 
 from __future__ import annotations
 
+import weakref
 from abc import abstractmethod
+from collections import Counter
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
+import numpy as np
 import pandas as pd
+from pandas.api.extensions import take
 
 from jobrisk.methods.base import Direction, Explanation, Family, Method, Parameter
 from jobrisk.methods.evidence import Evidence
+from jobrisk.methods.sums import BoolArray, IntArray, average_percentile
+from jobrisk.methods.unit_rows import as_floats, unit_positions
 
-__all__ = ["AIOE", "FreyOsborne", "OccupationMeasure", "Webb", "optional_float", "score_row"]
+__all__ = [
+    "AIOE",
+    "FreyOsborne",
+    "MeasureTable",
+    "OccupationMeasure",
+    "Webb",
+    "measure_table",
+    "optional_float",
+    "score_row",
+]
 
 MATCH_MEANING = {
     "exact": "one source code reaches this occupation and no other",
@@ -50,6 +66,44 @@ def score_row(method: Method, ev: Evidence, code: str) -> dict[str, Any]:
     return method.scores_row(ev, code)
 
 
+@dataclass(frozen=True, eq=False)
+class MeasureTable:
+    """``ev.measures`` keyed once per evidence for every measure method: per measure, each
+    unit's row (its first, as ``drop_duplicates("code")``; -1 without one) and the measure's
+    source id (its first row's)."""
+
+    rows: dict[str, IntArray]
+    source_id: dict[str, str]
+
+
+_TABLES: weakref.WeakKeyDictionary[Evidence, MeasureTable] = weakref.WeakKeyDictionary()
+
+
+def measure_table(ev: Evidence) -> MeasureTable:
+    """The evidence's :class:`MeasureTable`, made once per evidence."""
+    table = _TABLES.get(ev)
+    if table is None:
+        table = _TABLES[ev] = _measure_table(ev)
+    return table
+
+
+def _measure_table(ev: Evidence) -> MeasureTable:
+    n = len(ev.units)
+    names, measure = np.unique(ev.measures["measure"].to_numpy(), return_inverse=True)
+    measure = measure.reshape(-1)
+    unit = unit_positions(ev, ev.measures["code"].to_numpy())
+    inside = np.flatnonzero(unit >= 0)
+    cells, first = np.unique(measure[inside] * n + unit[inside], return_index=True)
+    rows = np.full(len(names) * n, -1, dtype=np.intp)
+    rows[cells] = inside[first]
+    sources = ev.measures["source_id"].to_numpy()
+    _, first_row = np.unique(measure, return_index=True)
+    return MeasureTable(
+        rows={str(m): rows[i * n : (i + 1) * n] for i, m in enumerate(names.tolist())},
+        source_id={str(m): str(sources[r]) for m, r in zip(names.tolist(), first_row, strict=True)},
+    )
+
+
 class OccupationMeasure(Method):
     """Base of the methods that read one published occupation measure of ``ev.measures``.
 
@@ -71,45 +125,56 @@ class OccupationMeasure(Method):
 
     def measure_rows(self, ev: Evidence) -> pd.DataFrame:
         """Per unit: value, match_quality, source_codes, split_codes and a note on the match."""
-        rows = ev.measures[ev.measures["measure"] == self.measure]
-        rows = rows.drop_duplicates("code").set_index("code")
+        columns = self._measure_columns(ev)
+        return pd.DataFrame(
+            {
+                k: columns[k]
+                for k in ("value", "match_quality", "source_codes", "split_codes", "note")
+            },
+            index=ev.units.index,
+        )
+
+    def _measure_columns(self, ev: Evidence) -> dict[str, Any]:
+        """The columns of :meth:`measure_rows`, as arrays (one frame is built, in compute)."""
         units = ev.units
-        value = rows["value"].reindex(units.index).astype(float)
-        quality = rows["match_quality"].reindex(units.index)
-        sources = self._source_codes(rows, units)
-        known = value.notna()
-        onet = known & (units["kind"] == "onet")
-        if onet.any():
-            exploded = sources[onet].str.split(",").explode()
-            fan_out = exploded.groupby(exploded).transform("size")
-            split = exploded[(fan_out > 1) & (exploded != "")]
-            split_codes = split.groupby(level=0).agg(",".join).reindex(units.index).fillna("")
-        else:  # a custom role (no O*NET unit): nothing to split, and pandas is slow on nothing
-            split_codes = pd.Series("", index=units.index, dtype=str)
+        at = measure_table(ev).rows.get(self.measure)
+        if at is None:
+            at = np.full(len(units), -1, dtype=np.intp)
+        value = take(as_floats(ev.measures["value"]), at, allow_fill=True)
+        quality = take(ev.measures["match_quality"].array, at, allow_fill=True)
+        known = ~np.isnan(value)
+        kinds = units["kind"].tolist()
+        sources = self._source_codes(ev, at, known)
+        onet = [ok and kind == "onet" for ok, kind in zip(known.tolist(), kinds, strict=True)]
+        # a source code that reaches several O*NET occupations (counted over the O*NET units
+        # here; a custom role alone has none, so nothing to split)
+        fan_out = Counter(c for s, o in zip(sources, onet, strict=True) if o for c in s.split(","))
+        split_codes = [
+            ",".join(c for c in s.split(",") if c != "" and fan_out[c] > 1) if o else ""
+            for s, o in zip(sources, onet, strict=True)
+        ]
         note = [
             self._match_note(q, s, sp) if ok else self._missing_note(kind)
             for ok, q, s, sp, kind in zip(
-                known, quality, sources, split_codes, units["kind"], strict=True
+                known.tolist(), quality, sources, split_codes, kinds, strict=True
             )
         ]
-        return pd.DataFrame(
-            {
-                "value": value,
-                "match_quality": quality,
-                "source_codes": sources,
-                "split_codes": split_codes,
-                "note": pd.Series(note, index=units.index, dtype=str),
-            },
-            index=units.index,
-        )
+        return {
+            "value": value,
+            "match_quality": quality,
+            "source_codes": pd.array(sources, dtype=str),
+            "split_codes": pd.array(split_codes, dtype=str),
+            "note": pd.array(note, dtype=str),
+        }
 
-    def _source_codes(self, rows: pd.DataFrame, units: pd.DataFrame) -> pd.Series:
-        if "source_codes" in rows.columns:
-            return rows["source_codes"].reindex(units.index).fillna("").astype(str)
+    def _source_codes(self, ev: Evidence, at: IntArray, known: BoolArray) -> list[str]:
+        if "source_codes" in ev.measures.columns:
+            codes = take(ev.measures["source_codes"].to_numpy(), at, allow_fill=True)
+            return ["" if pd.isna(c) else str(c) for c in codes]
         if self.taxonomy == "SOC 2018":
-            codes = units["soc_code"].where(rows["value"].reindex(units.index).notna())
-            return codes.fillna("").astype(str)
-        return pd.Series("", index=units.index, dtype=str)
+            soc = ev.units["soc_code"].tolist()
+            return ["" if not k or pd.isna(c) else str(c) for c, k in zip(soc, known, strict=True)]
+        return [""] * len(ev.units)
 
     def _match_note(self, quality: str, sources: str, split: str) -> str:
         named = sources.replace(",", ", ") if sources else "source codes not in the evidence"
@@ -124,26 +189,28 @@ class OccupationMeasure(Method):
         return f"no {self.taxonomy} code of {self.measure} reaches this occupation"
 
     def compute(self, ev: Evidence) -> pd.DataFrame:
-        rows = self.measure_rows(ev)
-        return pd.DataFrame(
-            {
-                "value": rows["value"],
-                "n_tasks": 0,
-                "note": rows["note"],
-                "match_quality": rows["match_quality"],
-                "source_codes": rows["source_codes"],
-                "split_codes": rows["split_codes"],
-            },
-            index=rows.index,
-        )
+        return pd.DataFrame(self._columns(ev), index=ev.units.index)
+
+    def _columns(self, ev: Evidence) -> dict[str, Any]:
+        """The score table's columns in order; subclasses add theirs (one frame is built)."""
+        rows = self._measure_columns(ev)
+        return {
+            "value": rows["value"],
+            "n_tasks": np.zeros(len(ev.units), dtype=int),
+            "note": rows["note"],
+            "match_quality": rows["match_quality"],
+            "source_codes": rows["source_codes"],
+            "split_codes": rows["split_codes"],
+        }
 
     def measure_inputs(self, ev: Evidence, code: str) -> tuple[dict[str, Any], str]:
         """The explanation inputs (measure, source, codes, match) and the match note."""
-        row = score_row(self, ev, code)
-        source_id = ev.measures.loc[ev.measures["measure"] == self.measure, "source_id"]
+        return self._inputs(ev, score_row(self, ev, code))
+
+    def _inputs(self, ev: Evidence, row: dict[str, Any]) -> tuple[dict[str, Any], str]:
         inputs: dict[str, Any] = {
             "measure": self.measure,
-            "source_id": str(source_id.iloc[0]) if len(source_id) else self.source_ids[0],
+            "source_id": measure_table(ev).source_id.get(self.measure, self.source_ids[0]),
             "source_taxonomy": self.taxonomy,
             "source_codes": [c for c in str(row["source_codes"]).split(",") if c],
             "match_quality": None if pd.isna(row["match_quality"]) else str(row["match_quality"]),
@@ -152,8 +219,9 @@ class OccupationMeasure(Method):
         return inputs, str(row["note"])
 
     def contributions(self, ev: Evidence, code: str) -> Explanation:
-        inputs, note = self.measure_inputs(ev, code)
-        value = optional_float(score_row(self, ev, code)["value"])
+        row = score_row(self, ev, code)
+        inputs, note = self._inputs(ev, row)
+        value = optional_float(row["value"])
         summary = (
             f"{self.title} = {value:.4g}, as published for {self.taxonomy} "
             f"{', '.join(inputs['source_codes']) or '(code not in the evidence)'} "
@@ -293,8 +361,8 @@ class Webb(OccupationMeasure):
     def title(self) -> str:
         return f"Webb exposure to {self.params['technology']} patents"
 
-    def compute(self, ev: Evidence) -> pd.DataFrame:
-        out = super().compute(ev)
-        onet = out["value"].where(ev.units["kind"] == "onet")
-        out["percentile"] = onet.rank(pct=True) * 100.0
-        return out
+    def _columns(self, ev: Evidence) -> dict[str, Any]:
+        columns = super()._columns(ev)
+        onet = np.array([kind == "onet" for kind in ev.units["kind"].tolist()], dtype=bool)
+        columns["percentile"] = average_percentile(np.where(onet, columns["value"], np.nan))
+        return columns

@@ -2,56 +2,73 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
-import pandas as pd
+import numpy as np
 
-from jobrisk.methods.base import Explanation, TaskContribution, weighted_mean
+from jobrisk.methods.base import Explanation, TaskContribution
 from jobrisk.methods.evidence import Evidence
 from jobrisk.methods.indices import OccupationMeasure
+from jobrisk.methods.sums import FloatArray, IntArray, group_sums
+from jobrisk.methods.unit_rows import task_keys
 from jobrisk.published import COVERAGE_THRESHOLD
 
 __all__ = ["MicrosoftApplicability"]
 
 
-def task_term_mean(tasks: pd.DataFrame, column: str) -> tuple[pd.Series, pd.Series]:
-    """Per code: the time-weighted mean of a task-level term, and how many tasks carry it."""
-    known = tasks[column].notna()
-    mean = weighted_mean(tasks[column], tasks["time_share"], tasks["code"])
-    return mean, known.groupby(tasks["code"]).sum()
+def task_term_mean(ev: Evidence, column: str) -> tuple[FloatArray, IntArray]:
+    """Per unit: the time-weighted mean of a task-level term over the tasks that carry it (NaN
+    without one), and how many carry it; summed as ``base.weighted_mean``'s groupby sums."""
+    keys = task_keys(ev)
+    n = len(ev.units)
+    values = keys.numbers(column)
+    weights = keys.numbers("time_share")
+    known = ~np.isnan(values)
+    num = group_sums(
+        np.where(known, values, 0.0) * weights, keys.unit, n, sorted_keys=keys.in_order
+    )
+    den = group_sums(np.where(known, weights, 0.0), keys.unit, n, sorted_keys=keys.in_order)
+    mean = num / np.where(den > 0, den, np.nan)
+    return mean, np.bincount(keys.unit[known & (keys.unit >= 0)], minlength=n)
 
 
 def task_explanation(
-    tasks: pd.DataFrame, column: str, detail: tuple[str, ...] = ()
+    ev: Evidence, code: str, column: str, detail: tuple[str, ...] = ()
 ) -> tuple[tuple[TaskContribution, ...], float | None, int]:
-    """Tasks with ``column`` known: contribution = time share (renormalized over them) x term.
+    """The unit's tasks with ``column`` known: contribution = time share (renormalized over
+    them) x term.
 
     Returns the contributions (largest first), their sum (the time-weighted task mean, or None)
     and the number of tasks left out because they lack the term.
     """
-    known = tasks[tasks[column].notna()]
-    total = float(known["time_share"].sum())
-    if known.empty or total <= 0:
-        return (), None, len(tasks)
+    keys = task_keys(ev)
+    rows = keys.rows(code)
+    term = keys.numbers(column)[rows]
+    known = ~np.isnan(term)
+    at = rows[known]
+    time_share = keys.numbers("time_share")[at]
+    total = float(time_share.sum())
+    if not len(at) or total <= 0:
+        return (), None, len(rows)
     contributions = [
         TaskContribution(
-            task_id=int(r["task_id"]),
-            task=str(r["task"]),
-            time_share=float(r["time_share"]),
-            contribution=float(r["time_share"]) / total * float(r[column]),
-            detail={column: float(r[column]), **{k: r[k] for k in detail}},
+            task_id=int(task_id),
+            task=str(text),
+            time_share=float(share),
+            contribution=float(share) / total * float(value),
+            detail={column: float(value), **dict(zip(detail, extra, strict=True))},
         )
-        # the columns read, not the whole frame: records of every column are slow
-        for r in known[
-            list(dict.fromkeys(["task_id", "task", "time_share", column, *detail]))
-        ].to_dict("records")
+        for task_id, text, share, value, *extra in zip(
+            keys.column("task_id")[at].tolist(),
+            keys.column("task")[at].tolist(),
+            time_share.tolist(),
+            term[known].tolist(),
+            *(keys.column(k)[at].tolist() for k in detail),
+            strict=True,
+        )
     ]
     mean = sum(t.contribution for t in contributions)
-    return (
-        tuple(sorted(contributions, key=lambda t: -t.contribution)),
-        mean,
-        len(tasks) - len(known),
-    )
+    return tuple(sorted(contributions, key=lambda t: -t.contribution)), mean, len(rows) - len(at)
 
 
 class TaskExplainedMeasure(OccupationMeasure):
@@ -60,12 +77,12 @@ class TaskExplainedMeasure(OccupationMeasure):
 
     task_term: ClassVar[str]
 
-    def compute(self, ev: Evidence) -> pd.DataFrame:
-        out = super().compute(ev)
-        mean, n = task_term_mean(ev.tasks, self.task_term)
-        out["task_mean"] = mean.reindex(out.index)
-        out["n_tasks"] = n.reindex(out.index).fillna(0).astype(int)
-        return out
+    def _columns(self, ev: Evidence) -> dict[str, Any]:
+        columns = super()._columns(ev)
+        mean, n = task_term_mean(ev, self.task_term)
+        columns["task_mean"] = mean
+        columns["n_tasks"] = n
+        return columns
 
 
 class MicrosoftApplicability(TaskExplainedMeasure):
@@ -109,9 +126,7 @@ class MicrosoftApplicability(TaskExplainedMeasure):
 
     def contributions(self, ev: Evidence, code: str) -> Explanation:
         base = super().contributions(ev, code)
-        tasks, mean, left_out = task_explanation(
-            ev.rows_of("tasks", code), "task_applicability", ("n_iwas",)
-        )
+        tasks, mean, left_out = task_explanation(ev, code, "task_applicability", ("n_iwas",))
         notes = list(base.notes)
         if mean is not None:
             notes.append(

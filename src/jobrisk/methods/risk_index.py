@@ -33,6 +33,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from jobrisk.errors import InputError
+from jobrisk.methods.adoption import FloatArray, group_sum, index_positions
 from jobrisk.methods.base import (
     Direction,
     Explanation,
@@ -42,11 +43,11 @@ from jobrisk.methods.base import (
     TaskContribution,
 )
 from jobrisk.methods.evidence import Evidence
-from jobrisk.methods.exposure_time import (
+from jobrisk.methods.exposure_series import (
     FitOptions,
     TimelineOptions,
     _timeline_of,
-    exposure_series,
+    series_columns,
 )
 
 __all__ = ["PRIORS", "RiskIndex", "RiskWeights", "prior_percentile", "risk_score"]
@@ -80,21 +81,24 @@ def risk_score(components: pd.DataFrame, weights: RiskWeights) -> pd.Series:
     A row with no known component with a positive weight is NaN.
     """
     values = components[list(COMPONENTS)].to_numpy(dtype=float)
+    return pd.Series(_weighted_score(values, weights), index=components.index)
+
+
+def _weighted_score(values: FloatArray, weights: RiskWeights) -> FloatArray:
+    """:func:`risk_score` of a units x ``COMPONENTS`` array."""
     w = np.broadcast_to(weights.as_array(), values.shape)
     known = ~np.isnan(values)
     den = np.where(known, w, 0.0).sum(axis=1)
     num = np.where(known, values * w, 0.0).sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         score = np.where(den > 0, 100 * num / den, np.nan)
-    return pd.Series(np.clip(score, 0.0, 100.0), index=components.index)
+    return np.asarray(np.clip(score, 0.0, 100.0), dtype=float)
 
 
-_SORTED: weakref.WeakKeyDictionary[Evidence, dict[str, npt.NDArray[np.float64]]] = (
-    weakref.WeakKeyDictionary()
-)
+_SORTED: weakref.WeakKeyDictionary[Evidence, dict[str, FloatArray]] = weakref.WeakKeyDictionary()
 
 
-def _onet_sorted(ev: Evidence, measure: str) -> npt.NDArray[np.float64]:
+def _onet_sorted(ev: Evidence, measure: str) -> FloatArray:
     """The sorted values of one measure over the O*NET occupations of ``ev`` (memoized)."""
     memo = _SORTED.setdefault(ev, {})
     if measure not in memo:
@@ -109,27 +113,47 @@ def prior_percentile(ev: Evidence, measures: tuple[str, ...]) -> pd.DataFrame:
 
     Columns ``prior`` (NaN when the unit has none of them) and ``prior_measures`` (how many).
     """
-    rows = ev.measures[ev.measures["measure"].isin(measures)]
-    percentiles = []
-    for name, group in rows.groupby("measure"):
-        reference = _onet_sorted(ev.population, str(name))
-        if len(reference) == 0:
-            continue
-        values = group["value"].to_numpy(dtype=float)
-        below = np.searchsorted(reference, values, side="left")
-        upto = np.searchsorted(reference, values, side="right")
-        percentiles.append(
-            pd.Series(
-                (below + upto) / 2 / len(reference), index=group["code"].to_numpy(), name=name
-            )
-        )
-    if not percentiles:
-        return pd.DataFrame({"prior": np.nan, "prior_measures": 0}, index=ev.units.index)
-    table = pd.concat(percentiles, axis=1).groupby(level=0).mean().reindex(ev.units.index)
-    return pd.DataFrame(
-        {"prior": table.mean(axis=1), "prior_measures": table.notna().sum(axis=1).astype(int)},
-        index=ev.units.index,
+    prior, count = _prior(ev, measures)
+    return pd.DataFrame({"prior": prior, "prior_measures": count}, index=ev.units.index)
+
+
+def _prior(ev: Evidence, measures: tuple[str, ...]) -> tuple[FloatArray, npt.NDArray[np.int64]]:
+    """:func:`prior_percentile`'s two columns as arrays (numpy: a role has a few rows)."""
+    names = ev.measures["measure"].to_numpy(dtype=object)
+    rows = np.flatnonzero(np.isin(names, np.array(measures, dtype=object)))
+    names = names[rows]
+    unit = index_positions(
+        ev.units.index, ev.measures["code"].to_numpy(dtype=object)[rows].tolist()
     )
+    values = ev.measures["value"].to_numpy(dtype=float)[rows]
+    references = {}  # a measure without O*NET values is left out, as the groupby did
+    for name in sorted(set(names.tolist())):
+        reference = _onet_sorted(ev.population, str(name))
+        if len(reference):
+            references[name] = reference
+    n_units, n_measures = len(ev.units), len(references)
+    if not n_measures:
+        return np.full(n_units, np.nan), np.zeros(n_units, dtype=np.int64)
+    column = np.full(len(names), -1, dtype=np.intp)
+    percentile = np.full(len(names), np.nan)
+    for j, (name, reference) in enumerate(references.items()):
+        of = names == name
+        below = np.searchsorted(reference, values[of], side="left")
+        upto = np.searchsorted(reference, values[of], side="right")
+        percentile[of] = (below + upto) / 2 / len(reference)
+        column[of] = j
+    # unit x measure: the mean of its rows (one each in the index)
+    cell = np.where((unit >= 0) & (column >= 0), unit * n_measures + column, -1)
+    counts = np.bincount(cell[cell >= 0], minlength=n_units * n_measures)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        table = (group_sum(percentile, cell, n_units * n_measures) / counts).reshape(
+            n_units, n_measures
+        )
+    known = ~np.isnan(table)
+    count = known.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        prior = np.where(known, table, 0.0).sum(axis=1) / count
+    return prior, count.astype(np.int64)
 
 
 class RiskIndex(Method):
@@ -243,47 +267,49 @@ class RiskIndex(Method):
         return FitOptions(projection_year=int(self.params["projection_year"]))
 
     def compute(self, ev: Evidence) -> pd.DataFrame:
-        series = exposure_series(ev, TimelineOptions(), self._fit())
-        now = series["now_release"].iloc[0] if len(series) else ""
-        now_key = series["now_point"].iloc[0] if len(series) else ""
+        series = series_columns(ev, TimelineOptions(), self._fit())
+        n_units = len(series["note"])
+        now_key = series["now_point"][0] if n_units else ""
         year = int(self.params["projection_year"])
-        prior = prior_percentile(ev, PRIORS[self.params["prior"]])
-        components = pd.DataFrame(
-            {
-                "automation_now": series[f"automation_risk_{now_key}"] / 100,
-                "automation_projected": series[f"automation_risk_{year}"] / 100,
-                "exposure_now": series[f"exposure_{now_key}"] / 100,
-                "prior": prior["prior"],
-            },
-            index=ev.units.index,
-        )
+        prior, prior_measures = _prior(ev, PRIORS[self.params["prior"]])
+        components = np.column_stack(
+            [
+                series[f"automation_risk_{now_key}"] / 100,
+                series[f"automation_risk_{year}"] / 100,
+                series[f"exposure_{now_key}"] / 100,
+                prior,
+            ]
+        ).reshape(n_units, len(COMPONENTS))
         has_tasks = series["n_tasks"] > 0
-        components.loc[~has_tasks, :] = np.nan
-        note = series["note"].copy()
-        no_prior = has_tasks & components["prior"].isna() & (self.weights().prior > 0)
-        if no_prior.any():
-            note[no_prior] = note[no_prior].where(note[no_prior] == "", note[no_prior] + "; ") + (
-                "no older index for this occupation: the prior is left out, other weights "
-                "renormalised"
-            )
-        # one frame from columns: column inserts cost more than a role's single row
+        components[~has_tasks, :] = np.nan
+        no_prior = has_tasks & np.isnan(components[:, 3]) & (self.weights().prior > 0)
+        missing = (
+            "no older index for this occupation: the prior is left out, other weights renormalised"
+        )
+        notes = series["note"].tolist()
+        note = [
+            (n + "; " if n else "") + missing if lacks else n
+            for n, lacks in zip(notes, no_prior.tolist(), strict=True)
+        ]
+        # one frame from arrays: column inserts and alignment cost more than a role's single row
         out = {
-            "value": risk_score(components, self.weights()),
-            "n_tasks": series["n_tasks"].astype(int),
-            "note": note,
-            **{c: components[c] for c in COMPONENTS},
-            "prior_measures": prior["prior_measures"],
+            "value": _weighted_score(components, self.weights()),
+            "n_tasks": series["n_tasks"],
+            "note": series["note"] if note == notes else np.array(note, dtype=object),
+            **{c: components[:, i] for i, c in enumerate(COMPONENTS)},
+            "prior_measures": prior_measures,
             "automation_projected_low": series[f"automation_risk_{year}_low"] / 100,
             "automation_projected_high": series[f"automation_risk_{year}_high"] / 100,
-            "baseline_as_of": now,
+            "baseline_as_of": series["now_release"],
         }
         return pd.DataFrame(out, index=ev.units.index)
 
     def contributions(self, ev: Evidence, code: str) -> Explanation:
         row = self.scores_row(ev, code)
         value = None if pd.isna(row["value"]) else float(row["value"])
-        tasks = ev.rows_of("tasks", code)
-        if value is None or len(tasks) == 0:
+        # the timeline (and its task rows) only where there is a value to explain
+        tl = None if value is None else _timeline_of(ev, code, TimelineOptions())
+        if tl is None or len(tl.tasks) == 0:
             return Explanation(
                 method=self.name,
                 code=code,
@@ -293,31 +319,32 @@ class RiskIndex(Method):
                 additive=False,
                 tasks=(),
             )
-        tl = _timeline_of(ev, code, TimelineOptions())
         w = self.weights()
         known = {c: not pd.isna(row[c]) for c in COMPONENTS}
         total = sum(getattr(w, c) for c in COMPONENTS if known[c])
-        share = tasks["time_share"].to_numpy(dtype=float)
+        share = tl.time_share
         reached, automation = tl.reached[:, -1], tl.automation[:, -1]
         per_task = (
             100 * share * (w.automation_now * reached * automation + w.exposure_now * reached)
         )
         per_task = per_task / total
+        share_list, part_list = share.tolist(), per_task.tolist()
+        reached_list, automation_list = reached.tolist(), automation.tolist()
+        potential, first_seen = tl.potential.tolist(), tl.first_seen.tolist()
         items = [
             TaskContribution(
-                task_id=int(str(r.task_id)),
-                task=str(r.task),
-                time_share=float(share[i]),
-                contribution=float(per_task[i]),
+                task_id=int(str(task_id)),
+                task=str(text),
+                time_share=share_list[i],
+                contribution=part_list[i],
                 detail={
-                    "reached_now": bool(reached[i]),
-                    "automation": float(automation[i]),
-                    "within_reach": bool(tl.potential[i]),
-                    "first_seen_in_use": tl.first_seen.iloc[i],
+                    "reached_now": bool(reached_list[i]),
+                    "automation": automation_list[i],
+                    "within_reach": bool(potential[i]),
+                    "first_seen_in_use": first_seen[i],
                 },
             )
-            # two columns, not the whole frame: itertuples over every column is slow
-            for i, r in enumerate(tasks[["task_id", "task"]].itertuples(index=False))
+            for i, (task_id, text) in enumerate(zip(tl.task_ids, tl.task_texts, strict=True))
         ]
         n = int(self.params["n_listed"])
         automatable = sorted(

@@ -18,7 +18,7 @@ the operational AI cost of an AI-handled task-hour (:mod:`jobrisk.methods.ai_cos
 from __future__ import annotations
 
 import weakref
-from collections.abc import Hashable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -27,7 +27,6 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from jobrisk.errors import DataError
 from jobrisk.methods.ai_cost import (
     COST_CEILING,
     COST_PARAMETERS,
@@ -47,7 +46,7 @@ from jobrisk.methods.task_signals import (
     AXES,
     JUDGMENT_VERBS,
     T_SCORES,
-    rater_free_signals,
+    TaskInputs,
     task_axes,
     task_signals,
 )
@@ -59,7 +58,9 @@ __all__ = [
     "AICostPerTaskHour",
     "Cell",
     "CellRule",
+    "TaskInputs",
     "TaskMatrix",
+    "TaskRows",
     "matrix_rows",
     "occupation_table",
     "task_axes",
@@ -141,13 +142,12 @@ class CellRule:
     def from_params(cls, params: dict[str, Any]) -> CellRule:
         return cls(**{f: float(params[f]) for f in cls.__dataclass_fields__})
 
-    def assign(self, axes: pd.DataFrame, label: pd.Series) -> pd.DataFrame:
+    def assign(self, axes: Mapping[str, Any], label: Any) -> dict[str, npt.NDArray[np.str_]]:
         """``cell`` and ``rule`` (which step decided) per row of ``axes``."""
-        cap, rel = axes["capability"], axes["reliability"]
-        ctx, amb = axes["context"], axes["ambiguity"]
-        ai_led_allowed = label.ne("E0")
+        cap, rel, ctx, amb = (np.asarray(axes[a], dtype=float) for a in AXES)
+        ai_led_allowed = np.asarray(label, dtype=object) != "E0"
         steps = [
-            (cap.isna() | rel.isna(), UNSCORED, "no capability or reliability evidence"),
+            (np.isnan(cap) | np.isnan(rel), UNSCORED, "no capability or reliability evidence"),
             (cap < self.capability_floor, Cell.HUMAN_CRITICAL, "capability below the floor"),
             (
                 amb >= self.ambiguity_critical,
@@ -177,15 +177,15 @@ class CellRule:
             (cap < self.capability_augment, "capability below AI-augmented's bar"),
             (rel < self.reliability_augment, "reliability below AI-augmented's bar"),
         ]
-        conditions = [s[0].to_numpy(dtype=bool) for s in steps]
+        conditions = [s[0].astype(bool) for s in steps]
         cell = np.select(conditions, [str(s[1]) for s in steps], default=str(Cell.HUMAN_LED))
         why_led = np.select(
-            [h[0].to_numpy(dtype=bool) for h in held_back],
+            [h[0].astype(bool) for h in held_back],
             [h[1] for h in held_back],
             default="context at or above AI-augmented's bar",
         )
         rule = np.select(conditions, [s[2] for s in steps], default=why_led)
-        return pd.DataFrame({"cell": cell, "rule": rule}, index=axes.index)
+        return {"cell": cell, "rule": rule}
 
 
 @dataclass(frozen=True)
@@ -193,76 +193,64 @@ class _Groups:
     """Rows grouped by their position in a unit index (sums by ``np.bincount``: fast)."""
 
     ids: npt.NDArray[np.intp]
-    index: pd.Index
-
-    @classmethod
-    def of(cls, code: pd.Series, index: pd.Index) -> _Groups:
-        ids = index.get_indexer(pd.Index(code))
-        if (ids < 0).any():
-            raise DataError(
-                f"{int((ids < 0).sum())} task rows name a code missing from the units",
-                hint="build the evidence so that every task's code is a unit",
-            )
-        return cls(ids, index)
-
-    def sum(self, values: pd.Series) -> pd.Series:
-        """Per-unit sum, NaN rows skipped."""
-        array = np.nan_to_num(values.to_numpy(dtype=float), nan=0.0)
-        return pd.Series(
-            np.bincount(self.ids, weights=array, minlength=len(self.index)), index=self.index
-        )
+    size: int
 
     def sums(self, values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-        """:meth:`sum` of an array, as an array."""
-        return np.bincount(
-            self.ids, weights=np.nan_to_num(values, nan=0.0), minlength=len(self.index)
-        ).astype(float, copy=False)
-
-    def count(self, mask: pd.Series) -> pd.Series:
-        return self.sum(mask.astype(float)).round().astype(int)
-
-    def spread(self, per_unit: pd.Series) -> npt.NDArray[np.float64]:
-        """A per-unit value back onto the rows."""
-        values: npt.NDArray[np.float64] = per_unit.to_numpy(dtype=float)[self.ids]
-        return values
+        """Per-unit sums of a task array, NaN rows skipped."""
+        known = np.where(np.isnan(values), 0.0, values)  # finite or NaN: nan_to_num is slower
+        return np.bincount(self.ids, weights=known, minlength=self.size).astype(float, copy=False)
 
 
-def matrix_rows(
-    tasks: pd.DataFrame,
-    usage: pd.DataFrame,
-    units: pd.DataFrame,
-    params: dict[str, Any],
-    shared: pd.DataFrame | None = None,
-) -> pd.DataFrame:
-    """One row per task: signals, axes, cell, week share (of scored time) and cost lines.
+@dataclass(frozen=True, eq=False)
+class TaskRows:
+    """One row per task (aligned with the evidence's tasks) as named numpy columns: signals,
+    axes, cell, rule, week share (of scored time) and cost lines; :meth:`frame` as a table."""
 
-    ``shared`` is :func:`rater_free_signals` of the same frames, when already computed.
-    """
-    signals = task_signals(tasks, usage, units, params["rater"], float(params["e2_credit"]), shared)
+    columns: dict[str, npt.NDArray[Any]]
+    inputs: TaskInputs
+
+    def __getitem__(self, column: str) -> npt.NDArray[Any]:
+        return self.columns[column]
+
+    def of_unit(self, code: str) -> npt.NDArray[np.intp]:
+        """Positions of one unit's tasks, in evidence order."""
+        return np.flatnonzero(self.inputs.unit == self.inputs.units.get_loc(code))
+
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame(self.columns)
+
+
+def matrix_rows(inputs: TaskInputs, params: dict[str, Any]) -> TaskRows:
+    """One row per task: signals, axes, cell, week share (of scored time) and cost lines."""
+    signals = task_signals(inputs, params["rater"], float(params["e2_credit"]))
     axes = task_axes(signals)
     cells = CellRule.from_params(params).assign(axes, signals["label"])
-    scored = cells["cell"].ne(UNSCORED)
-    time_share = tasks["time_share"].astype(float)
-    groups = _Groups.of(tasks["code"], units.index)
-    scored_time = groups.spread(groups.sum(time_share.where(scored, 0.0)))
+    scored = cells["cell"] != UNSCORED
+    time_share = inputs.time_share
+    groups = _Groups(inputs.unit, len(inputs.units))
+    scored_time = groups.sums(np.where(scored, time_share, 0.0))[inputs.unit]
     with np.errstate(invalid="ignore", divide="ignore"):
-        week = np.where(scored.to_numpy() & (scored_time > 0), time_share / scored_time, np.nan)
-    wage = tasks["code"].map(units["hourly_median_wage"]).astype(float)
-    cost = CostModel.from_params(params).task_hours(axes["reliability"].where(scored), wage)
-    base = tasks[["code", "task_id", "task"]].assign(time_share=time_share, week_share=week)
-    return pd.concat([base, signals, axes, cells, cost], axis=1)
+        week = np.where(scored & (scored_time > 0), time_share / scored_time, np.nan)
+    reliability = np.where(scored, axes["reliability"], np.nan)
+    cost = CostModel.from_params(params).task_lines(reliability, inputs.hourly_wage)
+    base = {
+        "code": inputs.code,
+        "task_id": inputs.task_id,
+        "task": inputs.task,
+        "time_share": time_share,
+        "week_share": week,
+    }
+    return TaskRows({**base, **signals, **axes, **cells, **cost}, inputs)
 
 
-def occupation_table(
-    rows: pd.DataFrame, units: pd.DataFrame, params: dict[str, Any]
-) -> pd.DataFrame:
+def occupation_table(rows: TaskRows, units: pd.DataFrame, params: dict[str, Any]) -> pd.DataFrame:
     """Aggregate :func:`matrix_rows` to one row per unit (index ``code``)."""
     # numpy columns, one frame at the end: a role is a single unit, where pandas overhead rules
-    groups = _Groups.of(rows["code"], units.index)
-    cell = rows["cell"].to_numpy(dtype=object)
+    groups = _Groups(rows.inputs.unit, len(units.index))
+    cell = rows["cell"]
     scored = cell != UNSCORED
-    week = rows["week_share"].to_numpy(dtype=float)
-    n_all = groups.sums(np.ones(len(rows))).round().astype(int)
+    week = rows["week_share"]
+    n_all = groups.sums(np.ones(len(cell))).round().astype(int)
     n_tasks = groups.sums(scored.astype(float)).round().astype(int)
     has_scores = n_tasks > 0
     out: dict[str, Any] = {"n_tasks": n_tasks}
@@ -281,10 +269,8 @@ def occupation_table(
         dtype="str",
     )
     for axis in AXES:
-        out[axis] = np.where(has_scores, groups.sums(rows[axis].to_numpy(float) * week), np.nan)
-    out["unscored_share"] = groups.sums(
-        np.where(scored, np.nan, rows["time_share"].to_numpy(float))
-    )
+        out[axis] = np.where(has_scores, groups.sums(rows[axis] * week), np.nan)
+    out["unscored_share"] = groups.sums(np.where(scored, np.nan, rows["time_share"]))
     out["note"] = [
         "no O*NET tasks for this occupation"
         if n == 0
@@ -302,9 +288,9 @@ def occupation_table(
         if params["cost_scope"] == "ai_cells"
         else "no scored task to cost"
     )
-    weight = rows["week_share"].where(rows["cell"].isin(in_scope))
+    weight = np.where(np.isin(cell, in_scope), week, np.nan)
     model = CostModel.from_params(params)
-    costs = cost_columns(rows, weight, groups.sums, units, model, no_hours)
+    costs = cost_columns(rows.columns, weight, groups.sums, units, model, no_hours)
     costs["cost_note"] = [
         note if n == 0 else cost_note
         for n, note, cost_note in zip(n_tasks, out["note"], costs["cost_note"], strict=True)
@@ -312,18 +298,18 @@ def occupation_table(
     return pd.DataFrame({**out, **costs}, index=units.index)
 
 
-_SHARED: weakref.WeakKeyDictionary[Evidence, pd.DataFrame] = weakref.WeakKeyDictionary()
+_SHARED: weakref.WeakKeyDictionary[Evidence, TaskInputs] = weakref.WeakKeyDictionary()
 
 
-def _shared(ev: Evidence) -> pd.DataFrame:
-    """:func:`rater_free_signals` of the evidence, once for both raters."""
+def _shared(ev: Evidence) -> TaskInputs:
+    """The evidence's :class:`TaskInputs`, once for both raters and every parameter."""
     if ev not in _SHARED:
-        _SHARED[ev] = rater_free_signals(ev.tasks, ev.usage, ev.units)
+        _SHARED[ev] = TaskInputs.of(ev.tasks, ev.usage, ev.units)
     return _SHARED[ev]
 
 
 # Task rows per evidence and parameters, so an explanation is a lookup, not a recomputation.
-_ROWS: weakref.WeakKeyDictionary[Evidence, dict[str, pd.DataFrame]] = weakref.WeakKeyDictionary()
+_ROWS: weakref.WeakKeyDictionary[Evidence, dict[str, TaskRows]] = weakref.WeakKeyDictionary()
 
 _INPUTS = (
     *(
@@ -372,7 +358,7 @@ def _none(value: Any) -> Any:
 _NOT_DETAIL = frozenset({"code", "task_id", "task", "time_share", "week_share"})
 
 
-def _task_detail(row: dict[Hashable, Any]) -> dict[str, Any]:
+def _task_detail(row: dict[str, Any]) -> dict[str, Any]:
     """Every signal, axis, the cell, its rule and the cost lines of one task row."""
     detail = {str(k): _none(v) for k, v in row.items() if k not in _NOT_DETAIL}
     detail["onet_time_share"] = float(row["time_share"])
@@ -420,25 +406,27 @@ class TaskMatrix(Method):
     def _matrix(self, ev: Evidence) -> pd.DataFrame:
         return TaskMatrix(**self.params).memoized_scores(ev)
 
-    def _rows(self, ev: Evidence) -> pd.DataFrame:
+    def _rows(self, ev: Evidence) -> TaskRows:
         """Every task's row for these parameters, computed once per evidence."""
         memo = _ROWS.setdefault(ev, {})
         key = repr(sorted(self.params.items()))
         if key not in memo:
-            memo[key] = matrix_rows(ev.tasks, ev.usage, ev.units, self.params, _shared(ev))
+            memo[key] = matrix_rows(_shared(ev), self.params)
         return memo[key]
 
     def compute(self, ev: Evidence) -> pd.DataFrame:
-        rows = matrix_rows(ev.tasks, ev.usage, ev.units, self.params, _shared(ev))
+        rows = matrix_rows(_shared(ev), self.params)
         _ROWS.setdefault(ev, {})[repr(sorted(self.params.items()))] = rows
         return occupation_table(rows, ev.units, self.params)
 
-    def _one(self, ev: Evidence, code: str) -> tuple[pd.DataFrame, pd.Series]:
+    def _one(self, ev: Evidence, code: str) -> tuple[dict[str, npt.NDArray[Any]], pd.Series]:
+        """The unit's task rows (columns of its tasks only) and its row of the scores."""
         # the scores first: computing them memoizes the task rows, which are then a lookup
         occ = self._matrix(ev).loc[code]
-        rows = self._rows(ev).loc[ev.rows_of("tasks", code).index]
+        rows = self._rows(ev)
+        at = rows.of_unit(code)
         assert isinstance(occ, pd.Series)
-        return rows, occ
+        return {name: column[at] for name, column in rows.columns.items()}, occ
 
     @staticmethod
     def _cost_sentence(occ: pd.Series) -> str:
@@ -457,21 +445,25 @@ class TaskMatrix(Method):
         return f"Headline {occ['cell']}: {parts} of the week over {occ['n_tasks']} tasks."
 
     def _explanation(
-        self, code: str, rows: pd.DataFrame, occ: pd.Series, value: float, weights: pd.Series
+        self,
+        code: str,
+        rows: dict[str, npt.NDArray[Any]],
+        occ: pd.Series,
+        value: float,
+        weights: npt.NDArray[np.float64],
     ) -> Explanation:
         tasks = []
-        # records from column lists: to_dict("records") boxes every cell of a wide frame
-        names: list[Hashable] = [str(c) for c in rows.columns]
-        columns = [rows[c].tolist() for c in rows.columns]
+        names = list(rows)
+        columns = [column.tolist() for column in rows.values()]
         records = [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
-        for idx, row in zip(rows.index, records, strict=True):
+        for row, weight in zip(records, weights.tolist(), strict=True):
             week = row["week_share"]
             tasks.append(
                 TaskContribution(
                     task_id=None if pd.isna(row["task_id"]) else int(row["task_id"]),
                     task=str(row["task"]),
                     time_share=0.0 if pd.isna(week) else float(week),
-                    contribution=float(weights[idx]),
+                    contribution=float(weight),
                     detail=_task_detail(row),
                 )
             )
@@ -497,8 +489,8 @@ class TaskMatrix(Method):
 
     def contributions(self, ev: Evidence, code: str) -> Explanation:
         rows, occ = self._one(ev, code)
-        in_ai = rows["cell"].isin([str(c) for c in AI_CELLS])
-        weights = rows["week_share"].where(in_ai, 0.0).fillna(0.0)
+        in_ai = np.isin(rows["cell"], [str(c) for c in AI_CELLS])
+        weights = np.nan_to_num(np.where(in_ai, rows["week_share"], 0.0), nan=0.0)
         return self._explanation(code, rows, occ, occ["value"], weights)
 
 
@@ -533,15 +525,15 @@ class AICostPerTaskHour(TaskMatrix):
     def contributions(self, ev: Evidence, code: str) -> Explanation:
         rows, occ = self._one(ev, code)
         scope = (
-            rows["cell"].isin([str(c) for c in AI_CELLS])
+            np.isin(rows["cell"], [str(c) for c in AI_CELLS])
             if self.params["cost_scope"] == "ai_cells"
-            else rows["cell"].ne(UNSCORED)
+            else rows["cell"] != UNSCORED
         )
-        weight = rows["week_share"].where(scope, 0.0).fillna(0.0)
+        weight = np.nan_to_num(np.where(scope, rows["week_share"], 0.0), nan=0.0)
         total = float(weight.sum())
         value = occ["ai_cost_per_hour"]
         weights = (
-            (weight / total * rows["ai_cost"]).fillna(0.0)
+            np.nan_to_num(weight / total * rows["ai_cost"], nan=0.0)
             if total > 0 and not pd.isna(value)
             else weight * 0.0
         )
