@@ -16,7 +16,6 @@ from jobrisk.errors import InputError
 from jobrisk.methods.adoption import (
     expit,
     fit_logistic,
-    group_sum,
     poisson_task_weights,
     pooled_slope,
     project,
@@ -31,6 +30,7 @@ from jobrisk.methods.exposure_time import (
     TimelineOptions,
     exposure_series,
 )
+from jobrisk.methods.sums import group_sums
 
 from .contract import check_method
 
@@ -377,8 +377,8 @@ def test_group_sum_is_pandas_groupby_sum_to_the_bit(ordered: bool, with_nan: boo
         values[rng.integers(0, 2000, 50), 1] = np.nan
     expected = pd.DataFrame(values, index=keys).groupby(level=0, sort=False).sum()
     ids, uniques = pd.factorize(keys)
-    got = group_sum(values, ids.astype(np.intp), len(uniques))
+    got = group_sums(values, ids.astype(np.intp), len(uniques))
     np.testing.assert_array_equal(got, expected.loc[uniques].to_numpy())
     column = pd.Series(values[:, 1], index=keys).groupby(level=0, sort=False).sum()
-    one = group_sum(values[:, 1], ids.astype(np.intp), len(uniques))
+    one = group_sums(values[:, 1], ids.astype(np.intp), len(uniques))
     np.testing.assert_array_equal(one, column.loc[uniques].to_numpy())

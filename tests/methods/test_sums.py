@@ -1,4 +1,5 @@
-"""group_sums against pandas itself: the same bits on both of pandas' paths."""
+"""group_sums against pandas itself: the same bits on both of pandas' paths, on random and on
+the real O*NET tasks, one column (a Series) or several (a frame's block)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from jobrisk.catalog import Catalog
+from jobrisk.methods.evidence import Evidence, load_evidence
 from jobrisk.methods.sums import average_percentile, group_sums, in_key_order, pairs_first
 
 
@@ -78,3 +81,61 @@ def test_in_key_order_reads_keys_lexicographically() -> None:
     codes = np.array(["11-1011.00", "11-1011.00", "13-2011.00"], dtype=object)
     assert in_key_order(codes, np.array(["v5", "v2", "v1"], dtype=object)) is False
     assert in_key_order(codes, np.array(["v2", "v5", "v1"], dtype=object)) is True
+
+
+@pytest.fixture(scope="module")
+def evidence(catalog: Catalog) -> Evidence:
+    return load_evidence(catalog)
+
+
+def _columns(tasks: pd.DataFrame) -> pd.DataFrame:
+    share = tasks["time_share"]
+    rng = np.random.default_rng(7)
+    return pd.DataFrame(
+        {
+            "share": share,
+            "physical": share * tasks["physical"].astype(float),  # many exact zeros
+            "with_nan": share.where(rng.random(len(tasks)) > 0.2),
+            "large": pd.Series(rng.standard_normal(len(tasks)) * 1e8, index=tasks.index),
+        }
+    )
+
+
+@pytest.mark.parametrize("order", ["as stored (sorted by code)", "shuffled"])
+def test_group_sums_equal_pandas_on_the_real_tasks(evidence: Evidence, order: str) -> None:
+    tasks = evidence.tasks
+    if order == "shuffled":
+        tasks = tasks.sample(frac=1.0, random_state=3)
+    columns = _columns(tasks)
+    codes = tasks["code"].to_numpy(dtype=object)
+    units = evidence.units.index
+    pos = np.asarray(units.get_indexer(pd.Index(codes)), dtype=np.intp)
+    ordered = in_key_order(codes)
+    for name in columns.columns:
+        got = group_sums(columns[name].to_numpy(dtype=float), pos, len(units), sorted_keys=ordered)
+        expected = columns[name].groupby(tasks["code"]).sum().reindex(units).fillna(0.0)
+        assert np.array_equal(got, expected.to_numpy()), name  # bit for bit
+    # the columns as one frame: pandas sums them as one block (one NaN column moves them all)
+    block = group_sums(columns.to_numpy(dtype=float), pos, len(units), sorted_keys=ordered)
+    expected_block = columns.groupby(tasks["code"].to_numpy()).sum().reindex(units).fillna(0.0)
+    assert np.array_equal(block, expected_block.to_numpy())
+
+
+def test_group_sums_of_two_keys_and_a_dropped_group() -> None:
+    release = np.array(["v1", "v1", "v2", "v2", "v1"], dtype=object)
+    code = np.array(["a", "b", "a", "b", "a"], dtype=object)
+    share = np.array([0.1, 0.2, 0.3, 0.4, 0.7])
+    frame = pd.DataFrame({"release": release, "code": code, "share": share})
+    expected = frame.groupby(["release", "code"])["share"].sum()
+    # units: only "a"; group = unit position x 2 + release
+    groups = np.where(code == "a", np.where(release == "v1", 0, 1), -1)
+    assert not in_key_order(release, code)
+    got = group_sums(share, groups, 2, sorted_keys=False)
+    assert got.tolist() == [expected[("v1", "a")], expected[("v2", "a")]]
+
+
+def test_in_key_order_compares_left_to_right() -> None:
+    first = np.array(["a", "a", "b", "b"], dtype=object)
+    assert in_key_order(first, np.array(["x", "y", "a", "b"], dtype=object))
+    assert not in_key_order(first, np.array(["y", "x", "a", "b"], dtype=object))
+    assert in_key_order(np.array([], dtype=object))

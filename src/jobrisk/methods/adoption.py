@@ -11,8 +11,7 @@ logit" fit). Shares at 0 or at the ceiling have no logit; they are clipped to
 its own offset (a fixed-effects regression: occupations differ in level, they share the
 speed). :func:`release_bootstrap_slopes` refits it on dates drawn with replacement, and
 :func:`poisson_task_weights` draws task weights for a bootstrap over tasks; both are
-deterministic for a seed. :func:`group_sum` sums task values per unit as pandas'
-``groupby().sum()`` does, to the last bit, without its per-call cost on a role's few rows.
+deterministic for a seed.
 
     >>> import numpy as np
     >>> t = np.array([2023.0, 2024.0, 2025.0])
@@ -41,7 +40,6 @@ __all__ = [
     "expit",
     "fit_logistic",
     "fit_rates",
-    "group_sum",
     "index_positions",
     "logit",
     "poisson_task_weights",
@@ -227,47 +225,6 @@ def row_quantile(values: FloatArray, q: float) -> FloatArray:
     frac = pos - lo
     out = ordered[rows, lo] * (1 - frac) + ordered[rows, hi] * frac
     return np.asarray(np.where(n > 0, out, np.nan), dtype=float)
-
-
-def group_sum(values: FloatArray, group: IntArray, n_groups: int) -> FloatArray:
-    """Per group (rows of the result), the sum of the rows of ``values`` in that group.
-
-    ``group`` numbers the groups as a pandas ``groupby`` does (``-1``: the row is left out);
-    NaN counts as 0; a group without rows sums to 0. The result is pandas' ``groupby().sum()``
-    to the last bit, which takes one of two paths: ``np.add.reduceat`` when the group numbers
-    never decrease and there is no NaN, else a Kahan-compensated sum row by row.
-    """
-    values = np.asarray(values, dtype=float)
-    matrix = values[:, None] if values.ndim == 1 else values
-    total = np.zeros((n_groups, matrix.shape[1]))
-    if len(group) and bool((group[1:] >= group[:-1]).all()) and not np.isnan(matrix).any():
-        first = int(np.searchsorted(group, 0))  # pandas drops the -1 rows, then at the front
-        if first < len(group):
-            ids = group[first:]
-            starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
-            total[ids[starts]] = np.add.reduceat(matrix[first:], starts, axis=0)
-        return total.reshape((n_groups, *values.shape[1:]))
-    rows = np.flatnonzero(group >= 0)
-    order = rows[np.argsort(group[rows], kind="stable")]
-    labels = group[order]
-    starts = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]]) if len(order) else order
-    rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
-    compensation = np.zeros_like(total)
-    # the loop runs over the position within a group (a few dozen at most)
-    for r in range(int(rank.max()) + 1 if len(rank) else 0):
-        at = rank == r
-        lab, value = labels[at], matrix[order[at]]
-        before, carried = total[lab], compensation[lab]
-        y = value - carried
-        t = before + y
-        new_carried = (t - before) - y
-        known = ~np.isnan(value)
-        total[lab] = np.where(known, t, before)
-        # an infinite value makes the compensation NaN: pandas resets it to 0
-        compensation[lab] = np.where(
-            known, np.where(np.isnan(new_carried), 0.0, new_carried), carried
-        )
-    return total.reshape((n_groups, *values.shape[1:]))
 
 
 def index_positions(index: pd.Index, keys: list[Any]) -> IntArray:

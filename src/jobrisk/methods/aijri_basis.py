@@ -11,7 +11,8 @@ import pandas as pd
 
 from jobrisk import aijri
 from jobrisk.methods.aijri_rules import UNIONISED_GROUPS, USE_TREND_RATIO
-from jobrisk.methods.aijri_tasks import ScoredTasks, group_sums, keys_sorted, series_sum
+from jobrisk.methods.aijri_tasks import ScoredTasks, series_sum
+from jobrisk.methods.sums import group_sums, in_key_order
 
 __all__ = ["input_basis"]
 
@@ -44,8 +45,8 @@ def input_basis(
     shares = labelled.time_share / max(series_sum(labelled.time_share), 1e-12)
     label_of = {label: i for i, label in enumerate(aijri.LABELS)}
     which = np.array([label_of.get(lab, -1) for lab in labelled.label.tolist()], dtype=np.intp)
-    ordered = keys_sorted(labelled.label)
-    by_label = group_sums(shares[:, None], which, len(aijri.LABELS), keys_sorted=ordered)[:, 0]
+    ordered = in_key_order(labelled.label)
+    by_label = group_sums(shares, which, len(aijri.LABELS), sorted_keys=ordered)
     tasks = (
         f"{n_labelled} labelled tasks: "
         + ", ".join(f"{_pct(float(by_label[i]))} {k.lower()}" for i, k in enumerate(aijri.LABELS))

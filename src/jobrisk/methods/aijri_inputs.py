@@ -9,7 +9,7 @@ adds nothing to resistance, 0 everywhere). The user-facing write-up is
 
 The arithmetic runs on numpy columns over all units at once, so one custom role and every
 O*NET occupation take the same path; per-unit sums are pandas' groupby sums to the bit
-(:func:`~jobrisk.methods.aijri_tasks.group_sums`).
+(:func:`~jobrisk.methods.sums.group_sums`).
 
 Two inputs read evidence the frames do not carry yet, through the helpers
 :func:`skills_of` (O*NET skills, a ``skills`` frame) and :func:`wage_2021_of` (the May 2021
@@ -58,13 +58,12 @@ from jobrisk.methods.aijri_tasks import (
     IntArray,
     ObjectArray,
     ScoredTasks,
-    group_sums,
-    keys_sorted,
     release_facts,
     release_facts_of,
     score_tasks,
 )
 from jobrisk.methods.evidence import Evidence
+from jobrisk.methods.sums import group_sums, in_key_order
 
 # the rules are re-exported: callers read them beside the arithmetic that applies them
 __all__ = [
@@ -203,7 +202,7 @@ def _skill_means(
     codes = skills["code"].to_numpy(dtype=object)[rows]
     importance = _column(skills, "importance")[rows]
     pos = _unit_groups(codes, idx)
-    sums = group_sums(importance[:, None], pos, len(idx), keys_sorted=keys_sorted(codes))[:, 0]
+    sums = group_sums(importance, pos, len(idx), sorted_keys=in_key_order(codes))
     counts = np.bincount(pos[(pos >= 0) & ~np.isnan(importance)], minlength=len(idx))
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(counts == len(elements), sums / counts, np.nan)
@@ -240,8 +239,8 @@ def _use_trend(
     pos = _unit_groups(codes, idx)
     groups = np.where(pos >= 0, pos * 2 + which[rows], -1)
     share = _column(usage, "share")[rows]
-    ordered = keys_sorted(release[rows], codes)
-    sums = group_sums(share[:, None], groups, 2 * n, keys_sorted=ordered)[:, 0].reshape(n, 2)
+    ordered = in_key_order(release[rows], codes)
+    sums = group_sums(share, groups, 2 * n, sorted_keys=ordered).reshape(n, 2)
     present = np.bincount(groups[groups >= 0], minlength=2 * n).reshape(n, 2) > 0
     total = totals.reindex(list(pair)).to_numpy(dtype=float, na_value=np.nan)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -281,7 +280,14 @@ def task_totals(scored: ScoredTasks, idx: pd.Index) -> TaskTotals:
             np.where(labelled, share, np.nan),
         ]
     )
-    sums = group_sums(columns, pos, len(idx), keys_sorted=keys_sorted(scored.code))
+    ordered = in_key_order(scored.code)
+    # each column as its own Series groupby (a NaN in one column leaves the others' path)
+    sums = np.column_stack(
+        [
+            group_sums(columns[:, j], pos, len(idx), sorted_keys=ordered)
+            for j in range(columns.shape[1])
+        ]
+    )
     kept = pos >= 0
     return TaskTotals(
         time=sums[:, 0],

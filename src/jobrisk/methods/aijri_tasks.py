@@ -2,7 +2,7 @@
 
 The rule is :data:`~jobrisk.methods.aijri_rules.INPUT_RULES`' ``tasks`` entry; this module
 applies it with numpy columns (:class:`ScoredTasks`), which is fast on one custom role's ten
-tasks and on all O*NET tasks alike, and sums task columns per unit with :func:`group_sums`.
+tasks and on all O*NET tasks alike, and sums task columns per unit with :func:`~jobrisk.methods.sums.group_sums`.
 """
 
 from __future__ import annotations
@@ -20,8 +20,6 @@ from jobrisk.methods.evidence import Evidence
 __all__ = [
     "ReleaseFacts",
     "ScoredTasks",
-    "group_sums",
-    "keys_sorted",
     "latest_releases",
     "release_facts",
     "release_facts_of",
@@ -36,78 +34,9 @@ BoolArray = npt.NDArray[np.bool_]
 ObjectArray = npt.NDArray[np.object_]
 
 
-def group_sums(
-    values: FloatArray, groups: IntArray, n_groups: int, *, keys_sorted: bool
-) -> FloatArray:
-    """Per group (``0..n_groups-1``) and column of ``values`` (rows x columns), the sum.
-
-    The arithmetic of pandas' ``Series.groupby(keys).sum()``, so the sums are equal to the
-    bit: when the rows are sorted by their group keys (``keys_sorted``) and a column has no
-    NaN, numpy's ``add.reduceat`` over each run of rows; otherwise a Kahan-compensated sum in
-    row order with NaN skipped. Rows of group -1 are left out. ``groups`` must be the same
-    for rows with the same key and differ between neighbouring runs of different keys.
-    """
-    out = np.zeros((n_groups, values.shape[1]))
-    if not len(groups):
-        return out
-    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
-    kept = groups[starts] >= 0
-    for j in range(values.shape[1]):
-        column = np.ascontiguousarray(values[:, j])
-        if keys_sorted and not np.isnan(column).any():
-            out[groups[starts][kept], j] = np.add.reduceat(column, starts)[kept]
-        else:
-            out[:, j] = _kahan_sums(column, groups, n_groups)
-    return out
-
-
-def _kahan_sums(column: FloatArray, groups: IntArray, n_groups: int) -> FloatArray:
-    """Kahan sums per group in row order, NaN skipped (pandas' Cython ``group_sum``).
-
-    The steps run over the k-th row of every group at once, so the loop is as long as the
-    largest group, not the table.
-    """
-    out = np.zeros(n_groups)
-    comp = np.zeros(n_groups)
-    rows = np.flatnonzero(groups >= 0)
-    if not len(rows):
-        return out
-    order = rows[np.argsort(groups[rows], kind="stable")]
-    g = groups[order]
-    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
-    rank = np.arange(len(g)) - np.repeat(starts, np.diff(np.r_[starts, len(g)]))
-    with np.errstate(invalid="ignore"):
-        for k in range(int(rank.max()) + 1):
-            at = rank == k
-            gk = g[at]
-            v = column[order[at]]
-            s, c = out[gk], comp[gk]
-            y = v - c
-            t = s + y
-            c_new = (t - s) - y
-            c_new[~np.isfinite(c_new)] = 0.0  # an infinite value: pandas resets the compensation
-            known = ~np.isnan(v)
-            out[gk] = np.where(known, t, s)
-            comp[gk] = np.where(known, c_new, c)
-    return out
-
-
 def series_sum(values: FloatArray) -> float:
     """The sum pandas' ``Series.sum`` gives: NaN as 0, numpy's pairwise order."""
     return float(np.where(np.isnan(values), 0.0, values).sum())
-
-
-def keys_sorted(*keys: ObjectArray) -> bool:
-    """Whether the rows are in ascending order of ``keys`` (compared left to right)."""
-    if not len(keys) or len(keys[0]) < 2:
-        return True
-    ascending = np.ones(len(keys[0]) - 1, dtype=bool)
-    tied = np.ones(len(keys[0]) - 1, dtype=bool)
-    for key in keys:
-        later, earlier = key[1:], key[:-1]
-        ascending &= ~tied | (later >= earlier)
-        tied &= later == earlier
-    return bool(ascending.all())
 
 
 # --- releases ----------------------------------------------------------------------------------

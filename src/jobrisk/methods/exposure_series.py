@@ -7,7 +7,7 @@ for the definitions). The series is memoized per evidence; a subject (a custom r
 its reference population's growth rates, so its values equal those it would get appended to
 the O*NET evidence.
 
-Sums per unit are numpy (:func:`~jobrisk.methods.adoption.group_sum`), not a pandas
+Sums per unit are numpy (:func:`~jobrisk.methods.sums.group_sums`), not a pandas
 ``groupby``: the same numbers to the last bit, without pandas' per-call overhead, which
 dominated a one-unit role's series.
 
@@ -30,12 +30,12 @@ from jobrisk.methods.adoption import (
     GrowthRates,
     TaskBootstrap,
     fit_rates,
-    group_sum,
     index_positions,
     project_with_interval,
     year_fraction,
 )
 from jobrisk.methods.evidence import Evidence
+from jobrisk.methods.sums import group_sums
 
 __all__ = [
     "AUTOMATION_LEVELS",
@@ -223,7 +223,7 @@ class _Grouping:
 
     def sums(self, values: FloatArray) -> FloatArray:
         """``groupby().sum()`` of ``values`` reindexed on the units (0 for a unit without rows)."""
-        sums = group_sum(values, self.ids, len(self.unit_of_group))
+        sums = group_sums(values, self.ids, len(self.unit_of_group))
         out = np.zeros((self.n_units, *sums.shape[1:]))
         found = self.unit_of_group >= 0
         out[self.unit_of_group[found]] = sums[found]

@@ -33,7 +33,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from jobrisk.errors import InputError
-from jobrisk.methods.adoption import FloatArray, group_sum, index_positions
+from jobrisk.methods.adoption import FloatArray, index_positions
 from jobrisk.methods.base import (
     Direction,
     Explanation,
@@ -49,6 +49,7 @@ from jobrisk.methods.exposure_series import (
     _timeline_of,
     series_columns,
 )
+from jobrisk.methods.sums import group_sums
 
 __all__ = ["PRIORS", "RiskIndex", "RiskWeights", "prior_percentile", "risk_score"]
 
@@ -146,7 +147,7 @@ def _prior(ev: Evidence, measures: tuple[str, ...]) -> tuple[FloatArray, npt.NDA
     cell = np.where((unit >= 0) & (column >= 0), unit * n_measures + column, -1)
     counts = np.bincount(cell[cell >= 0], minlength=n_units * n_measures)
     with np.errstate(divide="ignore", invalid="ignore"):
-        table = (group_sum(percentile, cell, n_units * n_measures) / counts).reshape(
+        table = (group_sums(percentile, cell, n_units * n_measures) / counts).reshape(
             n_units, n_measures
         )
     known = ~np.isnan(table)

@@ -47,47 +47,55 @@ def in_key_order(*keys: npt.NDArray[Any]) -> bool:
 
 
 def group_sums(
-    values: npt.ArrayLike, groups: IntArray, n_groups: int, *, sorted_keys: bool
+    values: npt.ArrayLike, groups: IntArray, n_groups: int, *, sorted_keys: bool | None = None
 ) -> FloatArray:
     """Per group ``0 .. n_groups - 1``: the sum of ``values`` as pandas' groupby gives it.
 
-    ``sorted_keys`` says whether pandas would see its group keys in order over these rows
-    (:func:`in_key_order` on the label ranks); with no NaN value it then adds each group with
-    numpy's pairwise sum, else with Kahan compensation in row order, NaN skipped. A group
-    without rows (or only NaN) sums to 0, as in pandas; rows of a negative group are left out.
+    One-dimensional ``values`` sum as a ``Series.groupby().sum()``; a rows x columns matrix as
+    a frame of float columns, which pandas sums as one block (a NaN anywhere in it sends every
+    column to the compensated path). ``sorted_keys`` says whether pandas would see its group
+    keys in order over these rows (:func:`in_key_order` on the labels); ``None`` reads it from
+    ``groups`` themselves, for groups numbered as pandas numbers them (non-decreasing = in
+    order). In order and with no NaN value, each group is added with ``np.add.reduceat``,
+    else with Kahan compensation in row order, NaN skipped. A group without rows (or only NaN)
+    sums to 0, as in pandas; rows of a negative group are left out.
 
         >>> group_sums([0.1, 0.2, 0.3, 1.0], np.array([0, 0, 0, 1]), 3, sorted_keys=False).tolist()
         [0.6000000000000001, 1.0, 0.0]
     """
     data = np.asarray(values, dtype=float)
+    matrix = data[:, None] if data.ndim == 1 else data
+    if sorted_keys is None:
+        sorted_keys = bool((groups[1:] >= groups[:-1]).all())
     keep = groups >= 0
-    if sorted_keys and len(data) and not np.isnan(data).any():
-        g, v = groups[keep], data[keep]
-        sums = np.zeros(n_groups)
+    sums = np.zeros((n_groups, matrix.shape[1]))
+    if sorted_keys and not np.isnan(matrix).any():
+        g, v = groups[keep], matrix[keep]
         if len(g):
             starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
-            sums[g[starts]] = np.add.reduceat(v, starts)
-        return sums
-    order = np.argsort(groups[keep], kind="stable")
-    g = groups[keep][order]
-    v = data[keep][order]
-    sums = np.zeros(n_groups)
+            sums[g[starts]] = np.add.reduceat(v, starts, axis=0)
+        return sums[:, 0] if data.ndim == 1 else sums
+    rows = np.flatnonzero(keep)
+    order = rows[np.argsort(groups[rows], kind="stable")]
+    g = groups[order]
     compensation = np.zeros_like(sums)
     if len(g):
         starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
         rank = np.arange(len(g)) - np.repeat(starts, np.diff(np.r_[starts, len(g)]))
+        # one step per position within a group (a few dozen at most), every group at once
         for k in range(int(rank.max()) + 1):
             at = rank == k
-            gi, val = g[at], v[at]
+            gi, val = g[at], matrix[order[at]]
             s, c = sums[gi], compensation[gi]
             y = val - c
             t = s + y
-            new_c = t - s - y
+            with np.errstate(invalid="ignore"):
+                new_c = t - s - y
             known = ~np.isnan(val)
             sums[gi] = np.where(known, t, s)
-            # pandas resets a compensation that overflowed to inf or NaN (GH#53606)
-            compensation[gi] = np.where(known, np.where(np.isfinite(new_c), new_c, 0.0), c)
-    return sums
+            # an infinite value makes the compensation NaN: pandas resets it (GH#53606)
+            compensation[gi] = np.where(known, np.where(np.isnan(new_c), 0.0, new_c), c)
+    return sums[:, 0] if data.ndim == 1 else sums
 
 
 def pairs_first(*columns: npt.ArrayLike) -> IntArray:
