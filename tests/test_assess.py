@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from tests.cli_run import run_cli
+from tests.same import assert_same
 
 from jobrisk import api, roles
 from jobrisk.catalog import Catalog
@@ -202,8 +203,8 @@ def test_fast_role_scores_equal_the_full_recompute(catalog: Catalog, role: roles
 
 def test_a_batch_gives_each_role_what_it_gets_alone(catalog: Catalog) -> None:
     # assess_many scores roles in one evidence and one search; batching must not change a
-    # single figure: same title twice (one code, so two passes), a role nothing matches (its
-    # error in its place), and two ordinary roles.
+    # figure: the same title twice (a unit code of its own in the batch, its own code in the
+    # answer), a role nothing matches (its error in its place), and two ordinary roles.
     batch_roles = [
         roles.make_role("Support agent", SUPPORT_TASKS),
         roles.make_role("Support agent", SUPPORT_TASKS[:4]),
@@ -223,6 +224,5 @@ def test_a_batch_gives_each_role_what_it_gets_alone(catalog: Catalog) -> None:
         assert isinstance(got, api.RoleScores)
         assert got.code == alone.code == f"role:{role.slug}"
         assert got.matches == alone.matches
-        assert got.explanations == alone.explanations
-        assert got.consensus == alone.consensus
-        assert got == alone
+        # the same figures; a float may differ in its last bits (sums taken over the batch)
+        assert_same(got, alone, role.title)

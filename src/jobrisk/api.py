@@ -218,19 +218,28 @@ def assess_many(
             )
             continue
         pending[i] = f"role:{role.slug}"
-    # roles with the same title share a code: each batch holds a code once
-    batches: list[list[int]] = []
+    # One evidence for the whole batch: a title given twice gets a unit code of its own
+    # (``role:x~2``) there, and its records get the role's code back.
+    units: dict[int, str] = {}
     for i, code in pending.items():
-        batch = next((b for b in batches if all(pending[j] != code for j in b)), None)
-        if batch is None:
-            batches.append([i])
-        else:
-            batch.append(i)
-    for batch in batches:
-        role_ev = roles_subject(ev, [(roles[i], all_matches[i], pending[i]) for i in batch])
-        for i in batch:
-            results[i] = _role_scores(role_ev, roles[i], all_matches[i], pending[i], setup)
+        n = sum(1 for j in units if pending[j] == code)
+        units[i] = code if n == 0 else f"{code}~{n + 1}"
+    if pending:
+        role_ev = roles_subject(ev, [(roles[i], all_matches[i], units[i]) for i in pending])
+        for i, code in pending.items():
+            scored = _role_scores(role_ev, roles[i], all_matches[i], units[i], setup)
+            results[i] = scored if units[i] == code else _renamed(scored, code)
     return [results[i] for i in range(len(roles))]
+
+
+def _renamed(scored: RoleScores, code: str) -> RoleScores:
+    """The same scores under the role's own code (it was scored under a batch-unique one)."""
+    return dataclasses.replace(
+        scored,
+        code=code,
+        consensus=dataclasses.replace(scored.consensus, code=code),
+        explanations=tuple(dataclasses.replace(e, code=code) for e in scored.explanations),
+    )
 
 
 def _role_scores(

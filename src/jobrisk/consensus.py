@@ -167,14 +167,22 @@ def ordinal(x: float) -> str:
     return f"{n}{suffix}"
 
 
+TIE_TOLERANCE = 1e-9
+"""Values this close (relative) are ties: 2/3 summed in two orders is 0.6666666666666666 or
+0.6666666666666667, and many occupations share such fractions, so without it a last-bit
+difference (a role scored alone or beside others) would move a percentile among the ties."""
+
+
 def _percentile_of(reference: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """Mid-rank percentile of each x among the reference values (NaN stays NaN)."""
+    """Mid-rank percentile of each x among the reference values (NaN stays NaN), values
+    within :data:`TIE_TOLERANCE` of each other counting as ties."""
     out = np.full(x.shape, np.nan)
     if reference.size == 0:
         return out
     ok = ~np.isnan(x)
-    lo = np.searchsorted(reference, x[ok], side="left")
-    hi = np.searchsorted(reference, x[ok], side="right")
+    tol = TIE_TOLERANCE * np.maximum(1.0, np.abs(x[ok]))
+    lo = np.searchsorted(reference, x[ok] - tol, side="left")
+    hi = np.searchsorted(reference, x[ok] + tol, side="right")
     out[ok] = (lo + hi) / 2.0 / reference.size * 100.0
     return out
 

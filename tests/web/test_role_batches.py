@@ -6,6 +6,7 @@ import threading
 import time
 
 from fastapi import FastAPI
+from tests.same import assert_same
 
 from jobrisk import api, roles
 from jobrisk.catalog import Catalog
@@ -55,4 +56,4 @@ def test_concurrent_roles_are_batched_and_each_gets_its_own_report(
             assert isinstance(results[i], InputError)
             continue
         alone = api.report(catalog, role, matcher="lexical").to_dict()
-        assert results[i] == alone, role.title
+        assert_same(results[i], alone, role.title)

@@ -278,6 +278,7 @@ def create_app(catalog_or_index_path: Catalog | str | Path | None = None) -> Fas
 def app_from_environment() -> FastAPI:
     """The app for ``jobrisk serve`` (uvicorn factory): the index named in
     ``$JOBRISK_WEB_INDEX``, warmed so the first visitor does not wait for the evidence load."""
+    import gc
     import os
 
     from jobrisk.roles import make_role
@@ -292,4 +293,8 @@ def app_from_environment() -> FastAPI:
     service.section(lambda: service.timeline(WARM_CODE))
     # The first custom role would otherwise pay for the matcher and label model set-up.
     service.role(make_role("warm up", ["Analyze data to find trends"]), "auto")
+    # What is loaded now (the evidence, the models: ~500,000 objects) lives as long as the
+    # process: out of the collector's sight, a full collection no longer walks it (a batch
+    # of 32 custom roles: 0.78-1.05 s with it in sight, 0.75-0.80 s frozen).
+    gc.freeze()
     return app
