@@ -323,8 +323,8 @@ def main() -> int:
             )
 
             def drain() -> float:
-                # The app's lock is not first-come first-served: POST until one role is answered
-                # about as fast as on an idle server, so nothing is left queued ahead of it.
+                # Roles wrk left queued when it stopped are still being scored: POST until one
+                # is answered about as fast as on an idle server, so none is ahead of the next run.
                 start = time.monotonic()
                 while post_role(app_url + ROLE_POST, matcher)[0] > 2 * warm + 0.5:
                     if time.monotonic() - start > 900:
