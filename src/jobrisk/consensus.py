@@ -111,14 +111,15 @@ class _Population:
     percentiles: pd.DataFrame  # code x method name, exposure-aligned
     sorted_onet: dict[str, np.ndarray]
     tables: dict[str, pd.DataFrame]
-    position: dict[str, int]  # code -> row of the arrays below
-    columns: dict[str, dict[str, np.ndarray]]  # method -> column -> values (the table's rows)
+    position: dict[str, int]  # code -> row of the tables and of the arrays below
     pct: dict[str, np.ndarray]  # method -> exposure percentiles (the table's rows)
 
     def row(self, name: str, code: str) -> dict[str, Any]:
-        """One unit's row of a method's table as column -> value (no pandas row lookup)."""
-        at = self.position[code]
-        return {c: v[at] for c, v in self.columns[name].items()}
+        """One unit's row of a method's table as column -> plain value (by position: a label
+        lookup costs more, and converting every column up front more still)."""
+        table = self.tables[name]
+        values = table.iloc[self.position[code]].tolist()
+        return dict(zip(map(str, table.columns), values, strict=True))
 
 
 _POP: weakref.WeakKeyDictionary[Evidence, _Population] = weakref.WeakKeyDictionary()
@@ -152,7 +153,6 @@ def population(ev: Evidence, methods: list[Method] | None = None) -> _Population
         sorted_onet=sorted_onet,
         tables=tables,
         position={str(code): i for i, code in enumerate(ev.units.index)},
-        columns={name: {str(c): t[c].to_numpy() for c in t.columns} for name, t in tables.items()},
         pct=pct,
     )
     if methods is None:

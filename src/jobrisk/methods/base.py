@@ -194,7 +194,11 @@ class Method(ABC):
         key = (type(self).__name__, repr(sorted(self.params.items())))
         if key not in memo:
             self.check_inputs(ev)
-            memo[key] = self.compute(ev).reindex(ev.units.index)
+            table = self.compute(ev)
+            # most methods build their table on the units' index already: no copy then
+            units = ev.units.index
+            same = table.index.equals(units) and table.index.name == units.name
+            memo[key] = table if same else table.reindex(units)
         return memo[key]
 
     def scores_row(self, ev: Evidence, code: str) -> dict[str, Any]:
