@@ -17,7 +17,7 @@ scores differ most between the two.
 from __future__ import annotations
 
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -114,11 +114,16 @@ class _Population:
     position: dict[str, int]  # code -> row of the tables and of the arrays below
     pct: dict[str, np.ndarray]  # method -> exposure percentiles (the table's rows)
 
+    objects: dict[str, np.ndarray] = field(default_factory=dict)  # method -> table as objects
+
     def row(self, name: str, code: str) -> dict[str, Any]:
-        """One unit's row of a method's table as column -> plain value (by position: a label
-        lookup costs more, and converting every column up front more still)."""
+        """One unit's row of a method's table as column -> plain value. Each table is turned
+        into one object array on first use: cheaper than a pandas row lookup per unit once a
+        batch of roles reads it, and than converting every column of every table up front."""
+        if name not in self.objects:
+            self.objects[name] = self.tables[name].to_numpy(dtype=object)
         table = self.tables[name]
-        values = table.iloc[self.position[code]].tolist()
+        values = self.objects[name][self.position[code]].tolist()
         return dict(zip(map(str, table.columns), values, strict=True))
 
 

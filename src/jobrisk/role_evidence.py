@@ -246,31 +246,66 @@ def _usage_positions(base: Evidence) -> dict[tuple[str, int], np.ndarray]:
     return _USAGE_ROWS[base]
 
 
-def _weighted_by_occupation(
-    frame: pd.DataFrame, weights: pd.Series, keys: list[str], values: list[str]
-) -> pd.DataFrame:
-    """Time-weighted mean of ``values`` per ``keys`` over the occupations in ``weights``.
+_CODE_ROWS: weakref.WeakKeyDictionary[Evidence, dict[str, dict[str, np.ndarray]]] = (
+    weakref.WeakKeyDictionary()
+)
 
-    Rows come out sorted by ``keys`` and rows with a missing key are dropped, as a pandas
-    ``groupby(keys).sum()`` gives them; done with ``np.bincount``, which costs a tenth of a
-    groupby on the few hundred rows a role has.
+
+def _code_rows(base: Evidence, frame: str) -> dict[str, np.ndarray]:
+    """The positions of each code's rows in ``base.<frame>``, once per evidence and frame."""
+    memo = _CODE_ROWS.setdefault(base, {})
+    if frame not in memo:
+        data: pd.DataFrame = getattr(base, frame)
+        groups = data.groupby("code", sort=False).indices
+        memo[frame] = {str(k): np.asarray(v) for k, v in groups.items()}
+    return memo[frame]
+
+
+def _weighted_by_occupation(
+    base: Evidence,
+    frame: str,
+    weights: Sequence[dict[str, float]],
+    keys: list[str],
+    values: list[str],
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Per role (``weights[r]``: occupation -> weight), the weighted mean of ``values`` per
+    ``keys`` over the rows of ``base.<frame>`` of its occupations; and each row's role.
+
+    Rows come out by role, then sorted by ``keys``, rows with a missing key dropped, as a pandas
+    ``groupby(keys).sum()`` per role gives them. The sums are ``np.bincount``s: each group adds
+    its rows in row order (the role's occupations in code order), whatever the other roles, so
+    a role gets the same means alone or in a batch.
     """
-    rows = frame[frame["code"].isin(weights.index)]
+    where = _code_rows(base, frame)
+    positions, weight, role = [], [], []
+    for r, w in enumerate(weights):
+        for code in sorted(w):
+            at = where.get(code)
+            if at is not None:
+                positions.append(at)
+                weight.append(np.full(len(at), w[code]))
+                role.append(np.full(len(at), r))
+    data: pd.DataFrame = getattr(base, frame)
+    if not positions:
+        return data.iloc[:0][keys + values].reset_index(drop=True), np.zeros(0, dtype=np.intp)
+    rows = data.iloc[np.concatenate(positions)]
+    w_all, r_all = np.concatenate(weight), np.concatenate(role)
     codes = [pd.factorize(rows[k], sort=True) for k in keys]
-    known = np.logical_and.reduce([c >= 0 for c, _ in codes]) if len(rows) else np.array([])
+    known = np.logical_and.reduce([c >= 0 for c, _ in codes])
     if not known.any():
-        return rows.iloc[:0][keys + values].reset_index(drop=True)
-    rows = rows[known]
-    flat = np.ravel_multi_index([c[known] for c, _ in codes], [len(u) for _, u in codes])
+        return data.iloc[:0][keys + values].reset_index(drop=True), np.zeros(0, dtype=np.intp)
+    rows, w_all, r_all = rows[known], w_all[known], r_all[known]
+    flat = np.ravel_multi_index(
+        [r_all] + [c[known] for c, _ in codes], [len(weights)] + [len(u) for _, u in codes]
+    )
     _, first, group = np.unique(flat, return_index=True, return_inverse=True)
-    w = rows["code"].map(weights).to_numpy(dtype=float)
     out = {k: rows[k].iloc[first].reset_index(drop=True) for k in keys}
     for v in values:
         x = rows[v].to_numpy(dtype=float, na_value=np.nan)
-        num = np.bincount(group, weights=np.where(np.isnan(x), 0.0, x * w))
-        den = np.bincount(group, weights=np.where(np.isnan(x), 0.0, w))
+        num = np.bincount(group, weights=np.where(np.isnan(x), 0.0, x * w_all))
+        den = np.bincount(group, weights=np.where(np.isnan(x), 0.0, w_all))
         out[v] = pd.Series(np.divide(num, den, out=np.full_like(num, np.nan), where=den > 0))
-    return pd.DataFrame(out)
+    return pd.DataFrame(out), r_all[first]
 
 
 def role_evidence(base: Evidence, role: Role, matches: Sequence[TaskMatch], code: str) -> Evidence:
@@ -293,41 +328,64 @@ def role_evidence(base: Evidence, role: Role, matches: Sequence[TaskMatch], code
 
 def role_subject(base: Evidence, role: Role, matches: Sequence[TaskMatch], code: str) -> Evidence:
     """The role's own rows, with ``base`` (the O*NET evidence) as their reference population."""
-    scored = [m for m in matches if m.status != UNMATCHED]
-    total = sum(m.share for m in scored)
+    return roles_subject(base, [(role, matches, code)])
+
+
+def roles_subject(
+    base: Evidence, subjects: Sequence[tuple[Role, Sequence[TaskMatch], str]]
+) -> Evidence:
+    """Several roles' own rows in one evidence (``(role, matches, code)`` each, codes distinct),
+    with ``base`` as their reference: every method then scores them all in one pass. Each
+    frame is built once for all of them; a role's rows are what it gets alone."""
+    codes = [code for _, _, code in subjects]
+    if len(set(codes)) < len(codes):
+        raise ValueError(f"role codes must be distinct in one evidence: {codes}")
     twins = _twin_signals(base)
+    usage_rows = _usage_positions(base)
     task_cols: dict[str, list[object]] = {c: [] for c in base.tasks.columns}
-    for m in scored:
-        twin = (
-            twins.get((m.best.code, int(m.best.task_id)))
-            if m.status == MATCHED and m.best is not None
-            else None
-        )
-        row: dict[str, object] = dict(
-            code=code,
-            task_id=-m.index,
-            task=m.text,
-            task_type="Core",
-            time_share=m.share / total,
-            time_weight=m.share,
-            weight_source="given" if role.shares_given else "equal shares",
-            core_weight=1.0,
-            origin=m.status,
-            confidence=m.label_confidence,
-            physical=False,
-            n_iwas=0,
-        )
-        if twin is not None:
-            row.update(twin)
-        else:
-            row.update(human_e=m.e_label, gpt4_e=None, human_t=None, gpt4_t=m.t_label)
-        for c, values in task_cols.items():
-            values.append(row.get(c))
+    usage_at, usage_code, usage_task = [], [], []
+    weights: list[dict[str, float]] = []
+    for role, matches, code in subjects:
+        scored = [m for m in matches if m.status != UNMATCHED]
+        total = sum(m.share for m in scored)
+        occ: dict[str, float] = {}
+        for m in scored:
+            matched = m.status == MATCHED and m.best is not None
+            key = (m.best.code, int(m.best.task_id)) if matched and m.best is not None else None
+            row: dict[str, object] = dict(
+                code=code,
+                task_id=-m.index,
+                task=m.text,
+                task_type="Core",
+                time_share=m.share / total,
+                time_weight=m.share,
+                weight_source="given" if role.shares_given else "equal shares",
+                core_weight=1.0,
+                origin=m.status,
+                confidence=m.label_confidence,
+                physical=False,
+                n_iwas=0,
+            )
+            twin = twins.get(key) if key is not None else None
+            if twin is not None:
+                row.update(twin)
+            else:
+                row.update(human_e=m.e_label, gpt4_e=None, human_t=None, gpt4_t=m.t_label)
+            for c, values in task_cols.items():
+                values.append(row.get(c))
+            if key is not None:
+                at = usage_rows.get(key)
+                if at is not None:
+                    usage_at.append(at)
+                    usage_code += [code] * len(at)
+                    usage_task += [-m.index] * len(at)
+                occ[key[0]] = occ.get(key[0], 0.0) + m.share
+        weights.append(occ)
     tasks = _frame_like(task_cols, base.tasks)
-    n = len(scored)
+    n = len(task_cols["code"])
     labels = _frame_like(
         {
-            "code": [code] * n,
+            "code": task_cols["code"],
             "src_task_id": task_cols["task_id"],
             "task": task_cols["task"],
             "task_type": ["Core"] * n,
@@ -341,45 +399,34 @@ def role_subject(base: Evidence, role: Role, matches: Sequence[TaskMatch], code:
         },
         base.labels,
     )[list(base.labels.columns)]
-    positions, own_ids = [], []
-    usage_rows = _usage_positions(base)
-    for m in scored:
-        if m.status == MATCHED and m.best is not None:
-            at = usage_rows.get((m.best.code, int(m.best.task_id)))
-            if at is not None:
-                positions.append(at)
-                own_ids += [-m.index] * len(at)
     usage = (
-        base.usage.iloc[np.concatenate(positions)].assign(
-            code=code, task_id=np.array(own_ids, dtype=np.int64)
+        base.usage.iloc[np.concatenate(usage_at)].assign(
+            code=np.array(usage_code, dtype=object), task_id=np.array(usage_task, dtype=np.int64)
         )
-        if positions
+        if usage_at
         else base.usage.iloc[:0]
     )
-    weights: dict[str, float] = {}
-    for m in scored:
-        if m.status == MATCHED and m.best is not None:
-            weights[m.best.code] = weights.get(m.best.code, 0.0) + m.share
-    occ_weight = pd.Series(weights, dtype=float)
-    measures = _weighted_by_occupation(
-        _rows_of(base, "measures", occ_weight), occ_weight, ["measure"], ["value"]
-    )
+    measures, m_role = _weighted_by_occupation(base, "measures", weights, ["measure"], ["value"])
     measures = measures.assign(
-        code=code,
+        code=pd.Series(np.array(codes, dtype=object)[m_role], dtype="str", index=measures.index),
         match_quality="via matched tasks",
-        n_source_codes=len(occ_weight),
-        source_codes=",".join(occ_weight.index),
+        n_source_codes=np.array([len(w) for w in weights], dtype=np.int64)[m_role],
+        source_codes=pd.Series(
+            np.array([",".join(w) for w in weights], dtype=object)[m_role],
+            dtype="str",
+            index=measures.index,
+        ),
         source_id=measures["measure"].map(_measure_sources(base)),
         source_taxonomy="O*NET-SOC 2019 (matched tasks)",
     ).reindex(columns=base.measures.columns)
-    skills = _weighted_by_occupation(
-        _rows_of(base, "skills", occ_weight),
-        occ_weight,
-        ["kind", "element_id", "element"],
-        ["importance", "level"],
-    ).assign(code=code)[list(base.skills.columns)]
+    skills, s_role = _weighted_by_occupation(
+        base, "skills", weights, ["kind", "element_id", "element"], ["importance", "level"]
+    )
+    skills = skills.assign(
+        code=pd.Series(np.array(codes, dtype=object)[s_role], dtype="str", index=skills.index)
+    )[list(base.skills.columns)]
     return Evidence(
-        units=_role_unit(base, role, code, occ_weight),
+        units=_role_units(base, subjects, weights),
         tasks=tasks,
         labels=labels,
         usage=usage.reset_index(drop=True),
@@ -388,41 +435,6 @@ def role_subject(base: Evidence, role: Role, matches: Sequence[TaskMatch], code:
         skills=skills.reset_index(drop=True),
         reference=base,
     )
-
-
-def roles_subject(
-    base: Evidence, subjects: Sequence[tuple[Role, Sequence[TaskMatch], str]]
-) -> Evidence:
-    """Several roles' own rows in one evidence (``(role, matches, code)`` each, codes distinct),
-    with ``base`` as their reference: every method then scores them all in one pass, and each
-    role gets exactly what :func:`role_subject` gives it alone."""
-    codes = [code for _, _, code in subjects]
-    if len(set(codes)) < len(codes):
-        raise ValueError(f"role codes must be distinct in one evidence: {codes}")
-    parts = [role_subject(base, role, matches, code) for role, matches, code in subjects]
-    if len(parts) == 1:
-        return parts[0]
-
-    def stacked(frame: str) -> pd.DataFrame:
-        frames: list[pd.DataFrame] = [getattr(p, frame) for p in parts]
-        return pd.concat(frames, ignore_index=True)
-
-    return Evidence(
-        units=pd.concat([p.units for p in parts]),
-        tasks=stacked("tasks"),
-        labels=stacked("labels"),
-        usage=stacked("usage"),
-        releases=base.releases,
-        measures=stacked("measures"),
-        skills=stacked("skills"),
-        reference=base,
-    )
-
-
-def _rows_of(base: Evidence, frame: str, occ_weight: pd.Series) -> pd.DataFrame:
-    """The rows of ``frame`` of the weighted occupations, in the frame's (code) order."""
-    parts = [base.rows_of(frame, c) for c in sorted(occ_weight.index)]
-    return pd.concat(parts) if parts else getattr(base, frame).iloc[:0]
 
 
 _SOURCES: weakref.WeakKeyDictionary[Evidence, pd.Series] = weakref.WeakKeyDictionary()
@@ -436,29 +448,35 @@ def _measure_sources(base: Evidence) -> pd.Series:
     return _SOURCES[base]
 
 
-def _role_unit(base: Evidence, role: Role, code: str, occ_weight: pd.Series) -> pd.DataFrame:
-    row: dict[str, object] = {c: None for c in base.units.columns}
-    dominant = occ_weight.idxmax() if len(occ_weight) else None
-    zones = base.units["job_zone"].reindex(occ_weight.index).astype(float)
-    known = zones.notna()
-    job_zone = (
-        int(np.round((zones[known] * occ_weight[known]).sum() / occ_weight[known].sum()))
-        if known.any()
-        else None
-    )
-    row.update(
-        title=role.title,
-        kind="role",
-        has_tasks=True,
-        job_zone=job_zone,
-        hourly_median_wage=role.hourly_wage,
-        annual_median_wage=None if role.hourly_wage is None else role.hourly_wage * 2080,
-        wage_topcoded=False,
-        usage_linked=bool(base.units["usage_linked"].reindex(occ_weight.index).fillna(False).any()),
-        matched_code=dominant,
-    )
-    return _frame_like(
-        {c: [v] for c, v in row.items()},
-        base.units,
-        index=pd.Index([code], name=base.units.index.name),
-    )
+def _role_units(
+    base: Evidence,
+    subjects: Sequence[tuple[Role, Sequence[TaskMatch], str]],
+    weights: Sequence[dict[str, float]],
+) -> pd.DataFrame:
+    """One unit row per role: job zone and usage link from its matched occupations."""
+    zone_of = base.units["job_zone"].astype(float).to_dict()
+    linked_of = base.units["usage_linked"].fillna(False).to_dict()
+    rows: dict[str, list[object]] = {c: [] for c in base.units.columns}
+    rows["matched_code"] = []
+    for (role, _, _), occ in zip(subjects, weights, strict=True):
+        w = np.array(list(occ.values()), dtype=float)
+        zones = np.array([zone_of.get(c, np.nan) for c in occ], dtype=float)
+        known = ~np.isnan(zones)
+        row: dict[str, object] = {c: None for c in rows}
+        row.update(
+            title=role.title,
+            kind="role",
+            has_tasks=True,
+            job_zone=int(np.round((zones[known] * w[known]).sum() / w[known].sum()))
+            if known.any()
+            else None,
+            hourly_median_wage=role.hourly_wage,
+            annual_median_wage=None if role.hourly_wage is None else role.hourly_wage * 2080,
+            wage_topcoded=False,
+            usage_linked=any(bool(linked_of.get(c, False)) for c in occ),
+            matched_code=max(occ, key=lambda c: occ[c]) if occ else None,
+        )
+        for c, values in rows.items():
+            values.append(row[c])
+    index = pd.Index([code for _, _, code in subjects], name=base.units.index.name)
+    return _frame_like(rows, base.units, index=index)
