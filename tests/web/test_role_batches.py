@@ -50,7 +50,7 @@ def test_concurrent_roles_are_batched_and_each_gets_its_own_report(
             time.sleep(0.005)
     for t in threads:
         t.join(timeout=300)
-    assert svc.roles.batches[before:] == [1, len(ROLES) - 1]
+    assert list(svc.roles.batches)[before:] == [1, len(ROLES) - 1]
     for i, role in enumerate(ROLES):
         if role.title == "Nonsense":
             assert isinstance(results[i], InputError)

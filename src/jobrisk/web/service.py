@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -105,7 +105,8 @@ class RoleBatcher:
         self._pending: list[tuple[Role, str, Future[Report]]] = []
         self._lock = threading.Lock()
         self._worker: threading.Thread | None = None
-        self.batches: list[int] = []  # the size of each batch scored (the tests read it)
+        # the sizes of the last batches scored (the tests read them), bounded for a long run
+        self.batches: deque[int] = deque(maxlen=1024)
 
     def submit(self, role: Role, matcher: str) -> Report:
         """The role's report, once its batch is scored (or the error that role raised)."""
