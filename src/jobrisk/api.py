@@ -197,7 +197,8 @@ def assess_many(
 ) -> list[RoleScores | JobriskError]:
     """:func:`assess` for several roles at once, in order: one search (one embedding batch) for
     all their tasks and one pass of every method over all of them, so a batch costs little more
-    than one role. Each role gets what it gets alone; a role that cannot be scored gets its
+    than one role. Each role gets what it gets alone (a float may differ in its last bits: a
+    sum over the batch is taken in another order); a role that cannot be scored gets its
     error in its place, and the others are still scored.
     """
     from jobrisk.matching.service import role_matching
