@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
@@ -116,8 +116,9 @@ def match_roles(
 ) -> list[tuple[TaskMatch, ...]]:
     """:func:`match_tasks` for several roles with one search (one embedding batch) for all of
     their tasks; each role's matches are what it gets alone."""
-    tasks = [t for role in roles for t in role.tasks]
-    texts = [t.text for t in tasks]
+    # every task with its role's position and its own position (1-based) in that role
+    tasks = [(r, i, t) for r, role in enumerate(roles) for i, t in enumerate(role.tasks, 1)]
+    texts = [t.text for _, _, t in tasks]
     # one search serves the matches (k) and the label model's twins (twin_k)
     found = matcher.search(texts, k=max(policy.k, labeler.twin_k if labeler else 0))
     bests = [cands[0] if cands else None for cands in found]
@@ -135,8 +136,8 @@ def match_roles(
             rest, labeler.guess([texts[i] for i in rest], [found[i] for i in rest]), strict=True
         ):
             guesses[i] = g
-    out = []
-    for j, task in enumerate(tasks):
+    per_role: list[list[TaskMatch]] = [[] for _ in roles]
+    for j, (r, index, task) in enumerate(tasks):
         cands, guess, best, conf = found[j], guesses[j], bests[j], confs[j]
         e_label, t_label = twins[j]
         if matched[j]:
@@ -147,9 +148,9 @@ def match_roles(
         else:
             status, source, label_conf = UNMATCHED, "none", None
             e_label = t_label = None
-        out.append(
+        per_role[r].append(
             TaskMatch(
-                index=0,  # set below: the position within its role
+                index=index,
                 text=task.text,
                 share=task.share,
                 status=status,
@@ -162,12 +163,7 @@ def match_roles(
                 label_confidence=label_conf,
             )
         )
-    per_role, start = [], 0
-    for role in roles:
-        n = len(role.tasks)
-        per_role.append(tuple(replace(m, index=i) for i, m in enumerate(out[start : start + n], 1)))
-        start += n
-    return per_role
+    return [tuple(matches) for matches in per_role]
 
 
 def _column_like(values: list[object], dtype: Any) -> Any:

@@ -14,16 +14,15 @@ import pytest
 from jobrisk import aijri
 from jobrisk.catalog import Catalog
 from jobrisk.methods.aijri_derived import DerivedAijri, build_assessment
-from jobrisk.methods.aijri_inputs import (
+from jobrisk.methods.aijri_inputs import grade, onet_percentile
+from jobrisk.methods.aijri_rules import (
     DERIVED,
     GIVEN,
     INPUT_COLUMNS,
     INPUT_RULES,
     LICENSED_BY_LAW,
-    grade,
-    onet_percentile,
-    score_tasks,
 )
+from jobrisk.methods.aijri_tasks import score_tasks
 from jobrisk.methods.evidence import Evidence, load_evidence
 
 from .contract import PROBES, check_method

@@ -23,13 +23,13 @@ from jobrisk.methods.adoption import (
     year_fraction,
 )
 from jobrisk.methods.evidence import Evidence, load_evidence
-from jobrisk.methods.exposure_series import _compute_series
-from jobrisk.methods.exposure_time import (
-    ExposureOverTime,
+from jobrisk.methods.exposure_series import (
     FitOptions,
     TimelineOptions,
+    _compute_series,
     exposure_series,
 )
+from jobrisk.methods.exposure_time import ExposureOverTime
 from jobrisk.methods.sums import group_sums
 
 from .contract import check_method

@@ -2,7 +2,7 @@
 
 Page 003's assessor scores a role by hand; for an O*NET occupation jobrisk derives each input
 from the :class:`~jobrisk.methods.evidence.Evidence` frames with the rules of
-:mod:`jobrisk.methods.aijri_rules` (re-exported here), and marks each one ``derived`` (with
+:mod:`jobrisk.methods.aijri_rules`, and marks each one ``derived`` (with
 the evidence and the rule) or ``given: no evidence`` (a stated neutral default: the value that
 adds nothing to resistance, 0 everywhere). The user-facing write-up is
 ``docs/methods/aijri.md``.
@@ -29,28 +29,19 @@ import pandas as pd
 from jobrisk.methods.aijri_rules import (
     COMPUTER_AND_MATHEMATICAL,
     CONSENSUS_MEASURES,
-    DERIVED,
-    DISPLACEMENT_SHARE,
     EVIDENCE_CUTS,
-    GIVEN,
     GRADUATE_ENTRY,
     GROWTH_EXPOSED_SHARE,
     IMPORTANCE_CUTS,
-    INPUT_COLUMNS,
     INPUT_RULES,
     INTERPERSONAL_SKILLS,
     JUDGMENT_SKILLS,
     LICENSED_BY_LAW,
     PHYSICALITY_CUTS,
     PRESENCE_CUTS,
-    RULES_BY_NAME,
     TREND_PLATFORM,
     UNIONISED_GROUPS,
     USE_TREND_RATIO,
-    InputRule,
-    LicensedGroup,
-    Status,
-    UnionisedGroup,
 )
 from jobrisk.methods.aijri_tasks import (
     BoolArray,
@@ -60,28 +51,13 @@ from jobrisk.methods.aijri_tasks import (
     ScoredTasks,
     release_facts,
     release_facts_of,
-    score_tasks,
 )
 from jobrisk.methods.evidence import Evidence
 from jobrisk.methods.sums import group_sums, in_key_order
 
-# the rules are re-exported: callers read them beside the arithmetic that applies them
 __all__ = [
-    "DERIVED",
-    "DISPLACEMENT_SHARE",
-    "GIVEN",
-    "INPUT_COLUMNS",
-    "INPUT_RULES",
-    "LICENSED_BY_LAW",
-    "RULES_BY_NAME",
-    "UNIONISED_GROUPS",
-    "USE_TREND_RATIO",
     "InputPopulation",
-    "InputRule",
-    "LicensedGroup",
-    "Status",
     "TaskTotals",
-    "UnionisedGroup",
     "derive_inputs",
     "derived_columns",
     "grade",
@@ -89,7 +65,6 @@ __all__ = [
     "onet_percentile",
     "onet_sorted",
     "placed_among",
-    "score_tasks",
     "skills_of",
     "task_totals",
     "wage_2021_of",

@@ -43,26 +43,12 @@ from jobrisk.methods.exposure_series import (
     QUANTITIES,
     RELEASE_KEYS,
     FitOptions,
-    SeriesPoint,
-    TaskTimeline,
     TimelineOptions,
     _timeline_of,
-    build_timeline,
-    exposure_series,
-    release_points,
     series_columns,
 )
 
-__all__ = [
-    "ExposureOverTime",
-    "FitOptions",
-    "SeriesPoint",
-    "TaskTimeline",
-    "TimelineOptions",
-    "build_timeline",
-    "exposure_series",
-    "release_points",
-]
+__all__ = ["ExposureOverTime"]
 
 AT_CHOICES = ("2023", *RELEASE_KEYS, "now", "projection")
 # data/MANIFEST.md: v3-v5 are a third party's derivation from the raw releases, "label it as

@@ -421,7 +421,7 @@ def _outlook(explanations: Mapping[str, Explanation], table: TaskTable) -> TaskO
 def _aijri(e: Explanation | None) -> AijriSection:
     from jobrisk import aijri
     from jobrisk.methods.aijri_derived import build_assessment
-    from jobrisk.methods.aijri_inputs import GIVEN, INPUT_RULES
+    from jobrisk.methods.aijri_rules import GIVEN, INPUT_RULES
 
     method = REGISTRY["aijri"]
     groups: dict[str, list[AijriInput]] = {

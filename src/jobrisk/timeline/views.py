@@ -16,7 +16,7 @@ import numpy as np
 
 from jobrisk.jsonready import record_json
 from jobrisk.methods import load_evidence
-from jobrisk.methods.exposure_time import FitOptions, TimelineOptions, exposure_series
+from jobrisk.methods.exposure_series import FitOptions, TimelineOptions, exposure_series
 from jobrisk.sources.registry import REGISTRY
 from jobrisk.timeline.events import DEFAULT_EVENTS, Event, load_events
 from jobrisk.timeline.weekly import WeeklyIndex, week_end, weekly_index

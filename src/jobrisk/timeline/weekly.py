@@ -34,7 +34,7 @@ import pandas as pd
 from jobrisk.errors import InputError, UnknownOccupationError
 from jobrisk.methods import get_method, load_evidence
 from jobrisk.methods.adoption import expit, year_fraction
-from jobrisk.methods.exposure_time import (
+from jobrisk.methods.exposure_series import (
     FitOptions,
     TimelineOptions,
     exposure_series,

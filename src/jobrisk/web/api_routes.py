@@ -134,12 +134,10 @@ def rank(
 ) -> Response:
     """Occupations ordered by one method, with SOC group, wage and employment filters."""
     svc = _svc(request)
-    rows = svc.call(
-        api.rank,
-        svc.catalog,
+    rows = svc.rank(
         method,
-        group=group or None,
-        most_exposed=order == "most",
+        group=group,
+        order=order,
         limit=limit,
         min_wage=min_wage,
         max_wage=max_wage,

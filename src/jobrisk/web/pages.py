@@ -145,12 +145,10 @@ def rank(
     min_wage = _filter_number("min_wage", min_wage_text)
     max_wage = _filter_number("max_wage", max_wage_text)
     min_employment = _filter_number("min_employment", min_employment_text)
-    rows = svc.call(
-        api.rank,
-        svc.catalog,
+    rows = svc.rank(
         method,
-        group=group or None,
-        most_exposed=order == "most",
+        group=group,
+        order=order,
         limit=limit,
         min_wage=min_wage,
         max_wage=max_wage,

@@ -212,6 +212,31 @@ class WebService:
                 for r in api.assess_many(self.catalog, roles, matcher=matcher)
             ]
 
+    def rank(
+        self,
+        method: str,
+        *,
+        group: str | None,
+        order: str,
+        limit: int,
+        min_wage: float | None,
+        max_wage: float | None,
+        min_employment: float | None,
+    ) -> list[api.RankedOccupation]:
+        """:func:`jobrisk.api.rank` for the page and the API: ``order`` is ``most`` or
+        ``least``, an empty ``group`` is no filter."""
+        return self.call(
+            api.rank,
+            self.catalog,
+            method,
+            group=group or None,
+            most_exposed=order == "most",
+            limit=limit,
+            min_wage=min_wage,
+            max_wage=max_wage,
+            min_employment=min_employment,
+        )
+
     def careers(self, query: str | Role, matcher: str = "auto") -> Careers:
         """Career moves, skills to learn and comparable jobs (:func:`jobrisk.api.careers`)."""
         if isinstance(query, str):
