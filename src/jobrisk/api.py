@@ -24,7 +24,7 @@ from jobrisk import timeline as timeline_mod
 from jobrisk.catalog import Catalog, Occupation
 from jobrisk.consensus import Consensus, MethodValue, consensus_for, population
 from jobrisk.errors import InputError, JobriskError
-from jobrisk.jsonready import json_ready
+from jobrisk.jsonready import json_ready, plain_record
 from jobrisk.methods import REGISTRY, Evidence, Explanation, get_method, load_evidence
 from jobrisk.methods.base import opt_float, opt_str
 from jobrisk.role_evidence import PREDICTED, UNMATCHED, TaskMatch, match_roles, roles_subject
@@ -81,8 +81,7 @@ class _ScoresAccess:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready values (NaN becomes None)."""
-        plain: dict[str, Any] = json_ready(dataclasses.asdict(self))  # type: ignore[call-overload]
-        return plain
+        return plain_record(self)
 
 
 @dataclass(frozen=True)
@@ -116,8 +115,7 @@ class Comparison:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        plain: dict[str, Any] = json_ready(dataclasses.asdict(self))
-        return plain
+        return plain_record(self)
 
 
 @dataclass(frozen=True)
@@ -420,8 +418,7 @@ class Overview:
         return tuple(reversed(self.points[-n:]))
 
     def to_dict(self) -> dict[str, Any]:
-        plain: dict[str, Any] = json_ready(dataclasses.asdict(self))
-        return plain
+        return plain_record(self)
 
 
 @dataclass(frozen=True)
@@ -433,8 +430,7 @@ class SourcesReport:
     index_meta: tuple[tuple[str, str], ...]
 
     def to_dict(self) -> dict[str, Any]:
-        plain: dict[str, Any] = json_ready(dataclasses.asdict(self))
-        return plain
+        return plain_record(self)
 
 
 def overview(cat: Catalog) -> Overview:

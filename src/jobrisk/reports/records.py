@@ -6,11 +6,10 @@ names below, documented in ``docs/reports.md``.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from jobrisk.jsonready import json_ready
+from jobrisk.jsonready import plain_record
 
 REPORT_SCHEMA_VERSION = 1
 
@@ -271,5 +270,4 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         """Strict JSON values (NaN and infinities become None; tuples become lists)."""
-        plain: dict[str, Any] = json_ready(dataclasses.asdict(self), unknown=str)
-        return plain
+        return plain_record(self, unknown=str)
