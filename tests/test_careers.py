@@ -19,6 +19,7 @@ from jobrisk.careers import (
     comparable_jobs,
     skills_to_learn,
 )
+from jobrisk.careers.model import career_model, similarity
 from jobrisk.careers.subject import resolve_subject
 from jobrisk.catalog import Catalog
 from jobrisk.errors import (
@@ -210,6 +211,25 @@ def test_comparable_jobs_are_the_same_minor_group(catalog: Catalog) -> None:
     for j in jobs:
         assert j.value == (None if np.isnan(values[j.code]) else pytest.approx(values[j.code]))
     assert STATISTICIANS in [j.code for j in jobs[:2]]
+
+
+def test_similarity_to_a_few_rows_is_the_full_similarity_bit_for_bit(catalog: Catalog) -> None:
+    # comparable jobs take the similarity over one minor group's rows only; every row, aligned
+    # or not, contiguous or not, must get the bits of the product over all occupations
+    model = career_model(catalog)
+    n = len(model.codes)
+    rng = np.random.default_rng(5)
+    for i in range(0, n, 37):
+        full = similarity(
+            model.components_for(model.imp[i], model.lvl[i], model.dwa[i], model.related[i])
+        )
+        for rows in (
+            np.arange(max(i - 9, 0), min(i + 10, n)),
+            np.sort(rng.choice(n, size=int(rng.integers(1, 40)), replace=False)),
+            np.array([n - 1]),
+        ):
+            assert np.array_equal(model.similarity_to(i, rows), full[rows])
+    assert model.similarity_to(0, np.array([], dtype=np.intp)).size == 0
 
 
 def test_a_role_gets_moves_from_its_matched_tasks(catalog: Catalog) -> None:

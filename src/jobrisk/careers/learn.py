@@ -13,12 +13,13 @@ skill (Pearson correlation over occupations): ``rise = sum over activities of (s
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+import weakref
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from jobrisk.careers.model import career_model, similarity
+from jobrisk.careers.model import career_model
 from jobrisk.careers.moves import ATTRIBUTION, SkillGap, skill_gaps
 from jobrisk.careers.subject import (
     CONSENSUS,
@@ -33,6 +34,7 @@ from jobrisk.errors import InputError
 from jobrisk.jsonready import json_ready
 from jobrisk.methods import REGISTRY, load_evidence
 from jobrisk.methods.base import Direction
+from jobrisk.methods.evidence import Evidence
 from jobrisk.roles import Role
 
 SHOWN = 8
@@ -120,32 +122,74 @@ def comparable_jobs(
         raise InputError(f"limit must be a whole number of at least 1, got {limit!r}")
     code = cat.resolve(code)
     model = career_model(cat)
-    ev = load_evidence(cat)
-    values, pct = population_scores(ev)
-    units = ev.units
-    minor = units.at[code, "minor_code"]
-    peers = [c for c in units.index[units["minor_code"] == minor] if c != code]
-    i = model.row[code]
-    sim = similarity(
-        model.components_for(model.imp[i], model.lvl[i], model.dwa[i], model.related[i])
+    facts = _unit_facts(load_evidence(cat))
+    peers = [c for c in facts.groups[facts.minor[code]] if c != code]
+    pct = facts.column(method, percentile=True)
+    values = pct if method == CONSENSUS else facts.column(method, percentile=False)
+    sim = model.similarity_to(
+        model.row[code], np.array([model.row[c] for c in peers], dtype=np.intp)
     )
-    jobs = []
-    for c in peers:
-        p = _num(pct.at[c, method])
-        v = p if method == CONSENSUS else _num(values.at[c, method])
-        jobs.append(
-            ComparableJob(
-                code=str(c),
-                title=str(units.at[c, "title"]),
-                value=v,
-                percentile=p,
-                employment=_num(units.at[c, "employment"]),
-                median_wage=_num(units.at[c, "annual_median_wage"]),
-                similarity=float(sim[model.row[c]]),
-            )
+    jobs = [
+        ComparableJob(
+            code=c,
+            title=facts.title[c],
+            value=values[c],
+            percentile=pct[c],
+            employment=facts.employment[c],
+            median_wage=facts.wage[c],
+            similarity=float(s),
         )
+        for c, s in zip(peers, sim, strict=True)
+    ]
     jobs.sort(key=lambda j: (-(j.similarity or 0.0), j.code))
     return jobs[:limit]
+
+
+@dataclass(frozen=True)
+class _UnitFacts:
+    """What comparable jobs read of the reference units, as plain dicts (one evidence)."""
+
+    ev: Evidence
+    minor: dict[str, str]
+    groups: dict[str, tuple[str, ...]]  # minor group -> its codes, in unit order
+    title: dict[str, str]
+    employment: dict[str, float | None]
+    wage: dict[str, float | None]
+    columns: dict[tuple[str, bool], dict[str, float | None]] = field(default_factory=dict)
+
+    def column(self, method: str, *, percentile: bool) -> dict[str, float | None]:
+        """Every unit's value (or exposure percentile) of ``method``."""
+        key = (method, percentile)
+        if key not in self.columns:
+            frame = population_scores(self.ev)[1 if percentile else 0]
+            self.columns[key] = {
+                str(c): _num(v) for c, v in zip(frame.index, frame[method], strict=True)
+            }
+        return self.columns[key]
+
+
+def _unit_facts(ev: Evidence) -> _UnitFacts:
+    facts = _FACTS.get(ev)
+    if facts is None:
+        units = ev.units
+        codes = [str(c) for c in units.index]
+        minor = dict(zip(codes, map(str, units["minor_code"]), strict=True))
+        groups: dict[str, list[str]] = {}
+        for c in codes:
+            groups.setdefault(minor[c], []).append(c)
+        facts = _UnitFacts(
+            ev=ev,
+            minor=minor,
+            groups={g: tuple(cs) for g, cs in groups.items()},
+            title=dict(zip(codes, map(str, units["title"]), strict=True)),
+            employment=dict(zip(codes, map(_num, units["employment"]), strict=True)),
+            wage=dict(zip(codes, map(_num, units["annual_median_wage"]), strict=True)),
+        )
+        _FACTS[ev] = facts
+    return facts
+
+
+_FACTS: weakref.WeakKeyDictionary[Evidence, _UnitFacts] = weakref.WeakKeyDictionary()
 
 
 def skills_to_learn(
