@@ -496,8 +496,19 @@ def _kind(value: object) -> str:
     return type(value).__name__
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(kind: type) -> tuple[str, ...]:
+    # dataclasses.fields builds its tuple on every call; a batch of roles asks thousands of times
+    names = _FIELD_NAMES.get(kind)
+    if names is None:
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(kind))
+    return names
+
+
 def _values(record: object) -> list[int]:
-    return [cast(int, getattr(record, f.name)) for f in fields(cast(Any, record))]
+    return [cast(int, getattr(record, name)) for name in _field_names(type(record))]
 
 
 def _check_whole(value: int, path: str, low: int, high: int) -> None:
@@ -506,8 +517,8 @@ def _check_whole(value: int, path: str, low: int, high: int) -> None:
 
 
 def _check_ranges(record: object, section: str, low: int, high: int) -> None:
-    for f in fields(cast(Any, record)):
-        _check_whole(getattr(record, f.name), f"{section}.{f.name}", low, high)
+    for name in _field_names(type(record)):
+        _check_whole(getattr(record, name), f"{section}.{name}", low, high)
 
 
 def _check_tasks(tasks: Sequence[AssessedTask]) -> None:

@@ -16,6 +16,7 @@ scores differ most between the two.
 
 from __future__ import annotations
 
+import functools
 import weakref
 from dataclasses import dataclass, field
 from typing import Any
@@ -107,14 +108,44 @@ class Consensus:
 
 @dataclass(frozen=True)
 class _Population:
-    values: pd.DataFrame  # code x method name
-    percentiles: pd.DataFrame  # code x method name, exposure-aligned
+    index: pd.Index  # the units
+    value_arrays: dict[str, np.ndarray]  # method -> values (the table's rows)
     sorted_onet: dict[str, np.ndarray]
     tables: dict[str, pd.DataFrame]
     position: dict[str, int]  # code -> row of the tables and of the arrays below
     pct: dict[str, np.ndarray]  # method -> exposure percentiles (the table's rows)
 
     objects: dict[str, np.ndarray] = field(default_factory=dict)  # method -> table as objects
+    columns: dict[str, tuple[list[Any], list[Any], list[Any], tuple[list[Any], ...]]] = field(
+        default_factory=dict
+    )
+    method_values: dict[str, tuple[MethodValue, ...]] = field(default_factory=dict)  # per code
+    descriptions: dict[str, tuple[str, str, str, str]] = field(default_factory=dict)
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)  # values, percentiles
+
+    def described(self, name: str) -> tuple[str, str, str, str]:
+        """A method's title, family, direction and unit, read once (a title is a property)."""
+        described = self.descriptions.get(name)
+        if described is None:
+            m = REGISTRY[name]
+            described = (m.title, str(m.family), str(m.direction), m.unit)
+            self.descriptions[name] = described
+        return described
+
+    @property
+    def values(self) -> pd.DataFrame:
+        """Code x method name: the values (made on first use; a batch's consensus reads the
+        arrays)."""
+        if "values" not in self.frames:
+            self.frames["values"] = pd.DataFrame(self.value_arrays, index=self.index)
+        return self.frames["values"]
+
+    @property
+    def percentiles(self) -> pd.DataFrame:
+        """Code x method name: the exposure-aligned percentiles (made on first use)."""
+        if "percentiles" not in self.frames:
+            self.frames["percentiles"] = pd.DataFrame(self.pct, index=self.index)
+        return self.frames["percentiles"]
 
     def row(self, name: str, code: str) -> dict[str, Any]:
         """One unit's row of a method's table as column -> plain value. Each table is turned
@@ -125,6 +156,20 @@ class _Population:
         table = self.tables[name]
         values = self.objects[name][self.position[code]].tolist()
         return dict(zip(map(str, table.columns), values, strict=True))
+
+    def method_columns(
+        self, name: str
+    ) -> tuple[list[Any], list[Any], list[Any], tuple[list[Any], ...]]:
+        """A method's value, n_tasks and note columns and its label columns (zone, cell, label,
+        those it has) as plain values (the values of :meth:`row`), listed on first use."""
+        listed = self.columns.get(name)
+        if listed is None:
+            table = self.tables[name]
+            # a table without value, n_tasks or note breaks the contract: a KeyError, as before
+            value, n_tasks, note = (table[c].tolist() for c in ("value", "n_tasks", "note"))
+            labels = tuple(table[c].tolist() for c in ("zone", "cell", "label") if c in table)
+            listed = self.columns[name] = (value, n_tasks, note, labels)
+        return listed
 
 
 _POP: weakref.WeakKeyDictionary[Evidence, _Population] = weakref.WeakKeyDictionary()
@@ -153,8 +198,8 @@ def population(ev: Evidence, methods: list[Method] | None = None) -> _Population
         p = _percentile_of(ref, col)
         pct[m.name] = 100.0 - p if m.direction is Direction.RESISTANCE else p
     pop = _Population(
-        values=pd.DataFrame(values, index=ev.units.index),
-        percentiles=pd.DataFrame(pct, index=ev.units.index),
+        index=ev.units.index,
+        value_arrays=values,
         sorted_onet=sorted_onet,
         tables=tables,
         position={str(code): i for i, code in enumerate(ev.units.index)},
@@ -195,8 +240,11 @@ def _percentile_of(reference: np.ndarray, x: np.ndarray) -> np.ndarray:
 def consensus_for(ev: Evidence, code: str, explanations: dict[str, Explanation]) -> Consensus:
     """The consensus for one occupation, given the explanations of its methods."""
     pop = population(ev)
-    in_set = [n for n in CONSENSUS_SET if n in pop.pct]
-    methods = tuple(_method_value(pop, code, name, name in in_set) for name in pop.pct)
+    methods = pop.method_values.get(code)
+    if methods is None:
+        in_set = [n for n in CONSENSUS_SET if n in pop.pct]
+        methods = tuple(_method_value(pop, code, name, name in in_set) for name in pop.pct)
+        pop.method_values[code] = methods
     exp_pct = {
         m.method: m.exposure_percentile
         for m in methods
@@ -237,23 +285,29 @@ def consensus_for(ev: Evidence, code: str, explanations: dict[str, Explanation])
 
 def _method_value(pop: _Population, code: str, name: str, in_set: bool) -> MethodValue:
     m = REGISTRY[name]
-    row = pop.row(name, code)
-    value = opt_float(row["value"])
-    pct = opt_float(pop.pct[name][pop.position[code]])
+    at = pop.position[code]
+    value_col, n_tasks_col, note_col, label_cols = pop.method_columns(name)
+    pct = opt_float(pop.pct[name][at])
     raw_pct = None if pct is None else (100.0 - pct if m.direction is Direction.RESISTANCE else pct)
-    label = next((opt_str(row[c]) for c in ("zone", "cell", "label") if opt_str(row.get(c))), None)
+    label = None
+    for values in label_cols:
+        text = opt_str(values[at])
+        if text:
+            label = text
+            break
+    title, family, direction, unit = pop.described(name)
     return MethodValue(
         method=name,
-        title=m.title,
-        family=str(m.family),
-        direction=str(m.direction),
-        unit=m.unit,
-        value=value,
+        title=title,
+        family=family,
+        direction=direction,
+        unit=unit,
+        value=opt_float(value_col[at]),
         percentile=raw_pct,
         exposure_percentile=pct,
         label=label,
-        n_tasks=int(opt_float(row["n_tasks"]) or 0),
-        note=opt_str(row["note"]) or "",
+        n_tasks=int(opt_float(n_tasks_col[at]) or 0),
+        note=opt_str(note_col[at]) or "",
         in_consensus=in_set and pct is not None,
     )
 
@@ -288,28 +342,40 @@ def _bootstrap(
     exp_pct: dict[str, float],
     explanations: dict[str, Explanation],
 ) -> tuple[float | None, float | None]:
-    rng = np.random.default_rng(SEED)
-    draws = np.tile(np.array(list(exp_pct.values())), (BOOTSTRAP_DRAWS, 1))
-    varied = False
+    varied = []
     for j, name in enumerate(exp_pct):
         exp = explanations.get(name)
         ws = _task_scores(exp) if exp is not None else None
-        if ws is None or len(ws[0]) < 2:
-            continue
-        w, s = ws
-        counts = rng.multinomial(len(w), np.full(len(w), 1.0 / len(w)), size=BOOTSTRAP_DRAWS)
+        if ws is not None and len(ws[0]) >= 2:
+            varied.append((j, name, *ws))
+    if not varied:
+        return None, None
+    draws = np.tile(np.array(list(exp_pct.values())), (BOOTSTRAP_DRAWS, 1))
+    all_counts = _resample_counts(tuple(len(w) for _, _, w, _ in varied))
+    for (j, name, w, s), counts in zip(varied, all_counts, strict=True):
         den = counts @ w
         vals = np.divide(counts @ (w * s), den, out=np.full(den.shape, np.nan), where=den > 0)
         p = _percentile_of(pop.sorted_onet[name], vals)
         if REGISTRY[name].direction is Direction.RESISTANCE:
             p = 100.0 - p
         draws[:, j] = np.where(np.isnan(p), draws[:, j], p)
-        varied = True
-    if not varied:
-        return None, None
     means = draws.mean(axis=1)
     lo, hi = np.percentile(means, INTERVAL)
     return float(lo), float(hi)
+
+
+@functools.lru_cache(maxsize=64)
+def _resample_counts(n_tasks: tuple[int, ...]) -> tuple[np.ndarray, ...]:
+    """The bootstrap's task counts for methods with these numbers of tasks, in order: one
+    generator seeded with :data:`SEED` draws them in turn, so the draws depend on the numbers
+    alone, and a batch of roles (or the same occupation again) reuses them (read-only)."""
+    rng = np.random.default_rng(SEED)
+    out = []
+    for n in n_tasks:
+        counts = rng.multinomial(n, np.full(n, 1.0 / n), size=BOOTSTRAP_DRAWS)
+        counts.setflags(write=False)
+        out.append(counts)
+    return tuple(out)
 
 
 def _normalized(exp: Explanation, method: Method) -> dict[int | None, tuple[float, TaskGapInput]]:

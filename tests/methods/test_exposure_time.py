@@ -27,6 +27,8 @@ from jobrisk.methods.exposure_series import (
     FitOptions,
     TimelineOptions,
     _compute_series,
+    _timeline_of,
+    build_timeline,
     exposure_series,
 )
 from jobrisk.methods.exposure_time import ExposureOverTime
@@ -316,6 +318,46 @@ def test_explanation(evidence: Evidence) -> None:
     assert "interval" in pexp.summary
     crosswalked = method.explain_evidence(evidence, "15-1252.00")
     assert any("SOC crosswalk" in n for n in crosswalked.notes)
+
+
+@pytest.mark.parametrize(
+    "opts",
+    [
+        TimelineOptions(),
+        TimelineOptions(
+            rater="gpt4",
+            platform="any",
+            threshold=0.01,
+            cumulative=False,
+            union_2023=False,
+            penetration=True,
+            automation_levels="graded",
+            automation_evidence="labels",
+        ),
+    ],
+    ids=["default", "every-option-changed"],
+)
+def test_a_units_timeline_equals_one_built_from_its_own_rows(
+    with_role: Evidence, opts: TimelineOptions
+) -> None:
+    """An explanation reads its unit's rows of the whole evidence's timeline; a task reads
+    only its own rows of ``tasks`` and ``usage``, so they equal a timeline built from the
+    unit's rows alone, to the bit."""
+    codes = [ROLE, "15-1221.00", "15-1252.00", "29-1141.00", *with_role.codes[::61]]
+    for code in codes:
+        part = _timeline_of(with_role, code, opts)
+        alone = build_timeline(
+            with_role.rows_of("tasks", code),
+            with_role.rows_of("usage", code),
+            with_role.releases,
+            opts,
+        )
+        assert part.points == alone.points and len(part) == len(alone)
+        for name in ("reached", "automation", "potential", "time_share"):
+            np.testing.assert_array_equal(getattr(part, name), getattr(alone, name))
+        for name in ("first_seen", "e_label", "t_label", "task_ids", "task_texts"):
+            assert list(map(repr, getattr(part, name))) == list(map(repr, getattr(alone, name)))
+    assert len(_timeline_of(with_role, ROLE, opts)) == 4
 
 
 # --- the adoption curve -------------------------------------------------------------------

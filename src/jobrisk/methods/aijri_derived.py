@@ -42,6 +42,7 @@ from jobrisk.methods.base import (
     TaskContribution,
 )
 from jobrisk.methods.evidence import Evidence
+from jobrisk.methods.unit_rows import table_row
 
 __all__ = ["DerivedAijri", "DerivedInput", "build_assessment"]
 
@@ -59,6 +60,12 @@ class _Scored:
 
 
 _SCORED: weakref.WeakKeyDictionary[Evidence, dict[tuple[Any, ...], _Scored]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+# each unit's result per evidence and parameters, as :meth:`DerivedAijri.compute` made it
+_RESULTS: weakref.WeakKeyDictionary[Evidence, dict[str, dict[str, aijri.AijriResult]]] = (
     weakref.WeakKeyDictionary()
 )
 
@@ -113,9 +120,9 @@ def _result_fields(r: aijri.AijriResult) -> tuple[Any, ...]:
     )
 
 
-def _row(frame: pd.DataFrame, code: str) -> dict[str, Any]:
-    """One row of a frame indexed by code, as a plain mapping."""
-    return {str(k): v for k, v in frame.loc[code].to_dict().items()}
+def _row(ev: Evidence, frame: pd.DataFrame, code: str) -> Mapping[str, Any]:
+    """One row of a frame of ``ev`` indexed by code, as plain Python values."""
+    return table_row(ev, frame, code, native=True)
 
 
 def _note(reason: str, given: str, unlabelled: int, clamped: bool) -> str:
@@ -271,9 +278,18 @@ class DerivedAijri(Method):
 
     # --- the assessment ----------------------------------------------------------------
 
+    def __init__(self, **params: Any) -> None:
+        super().__init__(**params)
+        self._results_key = repr(sorted(self.params.items()))
+
+    def _key(self) -> str:
+        return self._results_key
+
     def _scored(self, ev: Evidence) -> _Scored:
         """The task scores of ``ev`` (memoized per evidence and parameters)."""
-        memo = _SCORED.setdefault(ev, {})
+        memo = _SCORED.get(ev)
+        if memo is None:  # a WeakKeyDictionary's setdefault makes a weakref each call
+            memo = _SCORED.setdefault(ev, {})
         key = (self.params["rater"], float(self.params["displacement_share"]))
         if key not in memo:
             scored = score_task_arrays(
@@ -326,7 +342,7 @@ class DerivedAijri(Method):
         labelled_time = series_sum(scored.time_share[~np.isnan(scored.score)])
         if self._missing_reason(series_sum(scored.time_share), labelled_time):
             return None
-        row = _row(self._inputs(ev), code)
+        row = _row(ev, self._inputs(ev), code)
         tasks = _task_tuples(scored).get(code, [])
         return build_assessment(str(ev.units.at[code, "title"]), tasks, row)
 
@@ -352,6 +368,8 @@ class DerivedAijri(Method):
         given = out["given_inputs"].tolist()
         titles = ev.units["title"].to_dict()
         results = {}
+        # each unit's whole result, which its explanation shows: computed once, here
+        computed = _RESULTS.setdefault(ev, {}).setdefault(self._key(), {})
         for code, tasks in _task_tuples(scored).items():
             if code not in reasons or reasons[code]:
                 continue
@@ -359,7 +377,8 @@ class DerivedAijri(Method):
             inputs = {c: out[c][i] for c in INPUT_COLUMNS}
             inputs["given_inputs"] = given[i]
             assessment = build_assessment(str(titles[code]), tasks, inputs)
-            results[code] = _result_fields(aijri.compute(assessment))
+            computed[code] = aijri.compute(assessment)
+            results[code] = _result_fields(computed[code])
         fields = pd.DataFrame.from_dict(results, orient="index", columns=list(RESULT_COLUMNS))
         fields = fields.reindex(idx)
         clamped = fields["clamped"].fillna(False).astype(bool)
@@ -390,8 +409,8 @@ class DerivedAijri(Method):
         return pd.DataFrame({**first, **out, **extra}, index=idx)
 
     def contributions(self, ev: Evidence, code: str) -> Explanation:
-        row = _row(self._inputs(ev), code)
-        unit = _row(ev.units, code)
+        row = _row(ev, self._inputs(ev), code)
+        unit = _row(ev, ev.units, code)
         scored = self._scored_rows(ev, code)
         known = ~np.isnan(scored.score)
         labelled = scored.take(np.flatnonzero(known))
@@ -420,8 +439,10 @@ class DerivedAijri(Method):
                 inputs=dict(inputs),
                 notes=(reason, *notes),
             )
-        tasks_in = _task_tuples(scored).get(code, [])
-        result = aijri.compute(build_assessment(str(unit["title"]), tasks_in, row))
+        result = _RESULTS.get(ev, {}).get(self._key(), {}).get(code)
+        if result is None:  # not kept by compute (it read the labelled share from its totals)
+            tasks_in = _task_tuples(scored).get(code, [])
+            result = aijri.compute(build_assessment(str(unit["title"]), tasks_in, row))
         tasks = tuple(
             TaskContribution(
                 task_id=None if pd.isna(task_id) else int(task_id),

@@ -142,9 +142,15 @@ def licensed_group(codes: pd.Index) -> pd.Series:
     return pd.Series(_licensed_titles(codes), index=codes, dtype=object)
 
 
+_LICENSED_PREFIXES = tuple(g.prefix for g in LICENSED_BY_LAW)
+
+
 def _licensed_titles(codes: pd.Index) -> list[str | None]:
+    # most codes (every custom role) start with no prefix: one startswith says so
     return [
         next((g.title for g in LICENSED_BY_LAW if str(code).startswith(g.prefix)), None)
+        if str(code).startswith(_LICENSED_PREFIXES)
+        else None
         for code in codes
     ]
 

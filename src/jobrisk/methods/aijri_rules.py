@@ -9,7 +9,7 @@ points the rules grade by. The arithmetic that applies them is
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 __all__ = [
@@ -163,10 +163,11 @@ class InputRule:
     name: str  # the entry of ``jobrisk.aijri.INPUT_NAMES``
     evidence: str
     rule: str
+    # the input's column in a score table: read for every input of every unit, so kept
+    column: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def column(self) -> str:
-        return self.name.rpartition(".")[2]
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "column", self.name.rpartition(".")[2])
 
     @property
     def bounds(self) -> tuple[int, int]:

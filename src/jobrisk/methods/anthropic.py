@@ -42,6 +42,8 @@ __all__ = [
 
 def share_by_task(task_id: FloatArray, share: FloatArray) -> dict[float, float]:
     """Per task id (crosswalk rows left out): the share of its rows, as a groupby sums them."""
+    if not len(task_id):
+        return {}  # a unit without usage rows in the release (most custom roles)
     known = ~np.isnan(task_id)
     ids, group = np.unique(task_id[known], return_inverse=True)
     sums = group_sums(

@@ -16,6 +16,7 @@ check the inputs first, so a missing input is a :class:`~jobrisk.errors.DataErro
 
 from __future__ import annotations
 
+import operator
 import weakref
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ import pandas as pd
 
 from jobrisk.errors import DataError, InputError
 from jobrisk.methods.evidence import Evidence, load_evidence
+from jobrisk.methods.unit_rows import table_row
 
 if TYPE_CHECKING:
     from jobrisk.catalog import Catalog
@@ -33,6 +35,8 @@ if TYPE_CHECKING:
 _MEMO: weakref.WeakKeyDictionary[Evidence, dict[tuple[str, str], pd.DataFrame]] = (
     weakref.WeakKeyDictionary()
 )
+# Per evidence: the method keys whose inputs were checked.
+_CHECKED: weakref.WeakKeyDictionary[Evidence, set[tuple[str, str]]] = weakref.WeakKeyDictionary()
 
 __all__ = [
     "Direction",
@@ -188,10 +192,29 @@ class Method(ABC):
         """:meth:`compute` after the input check, memoized per evidence object (a copy)."""
         return self.memoized_scores(ev).copy()
 
+    def _memo_key(self) -> tuple[str, str]:
+        """The key of this method's tables in a per-evidence memo: its class and parameters.
+
+        Kept while the parameters are the same objects (a repr per call costs more than a
+        batch's explanation of a simple method)."""
+        params = self.params
+        cached = self.__dict__.get("_memo_key_cache")
+        if cached is not None:
+            names, values, key = cached
+            if (
+                len(params) == len(names)
+                and all(map(operator.is_, params, names))
+                and all(map(operator.is_, params.values(), values))
+            ):
+                return key  # type: ignore[no-any-return]
+        key = (type(self).__name__, repr(sorted(params.items())))
+        self.__dict__["_memo_key_cache"] = (tuple(params), tuple(params.values()), key)
+        return key
+
     def memoized_scores(self, ev: Evidence) -> pd.DataFrame:
         """The memoized score table itself: read it, never modify it (explanations use it)."""
         memo = _MEMO.setdefault(ev, {})
-        key = (type(self).__name__, repr(sorted(self.params.items())))
+        key = self._memo_key()
         if key not in memo:
             self.check_inputs(ev)
             table = self.compute(ev)
@@ -202,11 +225,18 @@ class Method(ABC):
         return memo[key]
 
     def scores_row(self, ev: Evidence, code: str) -> dict[str, Any]:
-        """One occupation's row of the memoized scores as plain column -> value."""
-        return {str(k): v for k, v in self.memoized_scores(ev).loc[code].items()}
+        """One occupation's row of the memoized scores as plain column -> value (the values
+        ``.loc[code]`` gives, read by :func:`~jobrisk.methods.unit_rows.table_row`; a KeyError
+        for a code that is not a unit)."""
+        return dict(table_row(ev, self.memoized_scores(ev), code))
 
     def explain_evidence(self, ev: Evidence, code: str) -> Explanation:
-        self.check_inputs(ev)
+        # the check's answer is fixed per evidence and method: asked once, not per unit
+        checked = _CHECKED.setdefault(ev, set())
+        key = self._memo_key()
+        if key not in checked:
+            self.check_inputs(ev)
+            checked.add(key)
         return self.contributions(ev, code)
 
     def check_inputs(self, ev: Evidence) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import weakref
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -16,13 +17,40 @@ from jobrisk.methods.base import (
     TaskContribution,
 )
 from jobrisk.methods.evidence import Evidence
+from jobrisk.methods.sums import FloatArray
+from jobrisk.methods.unit_rows import unit_positions
 
 WEIGHTS = {"core": "core_weight", "equal": None, "rating": "rating_weight"}
 MEASURES = ("alpha", "beta", "gamma")
 HALF = {"alpha": 0.0, "beta": 0.5, "gamma": 1.0}  # credit of an E2 label per measure
-_SUMS: weakref.WeakKeyDictionary[Evidence, dict[tuple[str, str], pd.DataFrame]] = (
+_SUMS: weakref.WeakKeyDictionary[Evidence, dict[tuple[str, str], dict[str, FloatArray]]] = (
     weakref.WeakKeyDictionary()
 )
+
+
+class _LabelColumns:
+    """``ev.labels`` columns as plain lists, each listed once per evidence: a unit's rows are
+    then list lookups, for every variant (rater, measure, weighting) alike."""
+
+    def __init__(self, labels: pd.DataFrame) -> None:
+        self.labels = labels  # the frame, not the evidence: a memo value must not hold its key
+        self.lists: dict[str, list[Any]] = {}
+
+    def of(self, column: str, at: list[int]) -> list[Any]:
+        values = self.lists.get(column)
+        if values is None:
+            values = self.lists[column] = self.labels[column].tolist()
+        return [values[i] for i in at]
+
+
+_COLUMNS: weakref.WeakKeyDictionary[Evidence, _LabelColumns] = weakref.WeakKeyDictionary()
+
+
+def _label_columns(ev: Evidence) -> _LabelColumns:
+    columns = _COLUMNS.get(ev)
+    if columns is None:
+        columns = _COLUMNS[ev] = _LabelColumns(ev.labels)
+    return columns
 
 
 def label_scores(labels: pd.Series, measure: str) -> pd.Series:
@@ -88,9 +116,10 @@ class EloundouExposure(Method):
         rater = "human labels" if self.params["rater"] == "human" else "GPT-4 labels"
         return f"Eloundou {self.params['measure']} ({rater})"
 
-    def _sums(self, ev: Evidence) -> pd.DataFrame:
-        """Per unit, the three measures' weighted sums, the weight and the row counts of this
-        rater and weighting: one grouping for the alpha, beta and gamma variants."""
+    def _sums(self, ev: Evidence) -> dict[str, FloatArray]:
+        """Per unit (``ev.units`` order), the three measures' weighted sums, the weight and the
+        row counts of this rater and weighting: one grouping for the alpha, beta and gamma
+        variants."""
         col = "human_e" if self.params["rater"] == "human" else "gpt4_e"
         wcol = WEIGHTS[self.params["weighting"]]
         key = (col, self.params["weighting"])
@@ -115,28 +144,31 @@ class EloundouExposure(Method):
             parts["weight"] = np.where(usable, weight, np.nan)
             parts["n"] = usable.astype(float)
             parts["dropped"] = (~usable).astype(float)
-            # np.bincount adds each code's rows in row order, whatever the other codes: a role
+            # np.bincount adds each unit's rows in row order, whatever the other units: a role
             # gets the same sums alone or in a batch (a grouped pandas sum can differ in the
-            # last bit, and 2/3 against 0.6666666666666666 moves a percentile among ties)
-            codes, uniques = pd.factorize(labels["code"], sort=True)
-            keep = codes >= 0
-            sums = {
-                name: np.bincount(
-                    codes[keep], weights=np.nan_to_num(v[keep]), minlength=len(uniques)
+            # last bit, and 2/3 against 0.6666666666666666 moves a percentile among ties);
+            # rows of codes that are not units are left out, a unit without rows sums to 0
+            unit = unit_positions(ev, labels["code"].to_numpy())
+            keep = unit >= 0
+            memo[key] = {
+                name: np.asarray(
+                    np.bincount(
+                        unit[keep], weights=np.nan_to_num(v[keep]), minlength=len(ev.units)
+                    ),
+                    dtype=float,
                 )
                 for name, v in parts.items()
             }
-            memo[key] = pd.DataFrame(sums, index=pd.Index(uniques, name="code"))
         return memo[key]
 
     def compute(self, ev: Evidence) -> pd.DataFrame:
-        sums = self._sums(ev).reindex(ev.units.index)
-        num = sums[self.params["measure"]].to_numpy(dtype=float)
-        den = sums["weight"].to_numpy(dtype=float)
+        sums = self._sums(ev)
+        num = sums[self.params["measure"]]
+        den = sums["weight"]
         with np.errstate(invalid="ignore", divide="ignore"):
             value = np.where(den > 0, num / den, np.nan)
-        n = np.nan_to_num(sums["n"].to_numpy(dtype=float)).round().astype(int)
-        dropped = np.nan_to_num(sums["dropped"].to_numpy(dtype=float)).round().astype(int)
+        n = sums["n"].round().astype(int)
+        dropped = sums["dropped"].round().astype(int)
         # plain lists: pandas string operations cost more than the few units of a role
         note = [
             "no Eloundou task labels for this occupation"
@@ -152,12 +184,13 @@ class EloundouExposure(Method):
         )
 
     def contributions(self, ev: Evidence, code: str) -> Explanation:
-        labels = ev.rows_of("labels", code)
+        columns = _label_columns(ev)
+        at = ev.row_positions("labels", code).tolist()  # the rows of ev.rows_of("labels", code)
         col = "human_e" if self.params["rater"] == "human" else "gpt4_e"
         wcol = WEIGHTS[self.params["weighting"]]
         # plain lists: one occupation has a few dozen rows, and pandas per-row access is slow
-        label = labels[col].tolist()
-        weight = [1.0] * len(label) if wcol is None else labels[wcol].tolist()
+        label = columns.of(col, at)
+        weight = [1.0] * len(label) if wcol is None else columns.of(wcol, at)
         half = {"alpha": 0.0, "beta": 0.5, "gamma": 1.0}[self.params["measure"]]
         per_label = {"E0": 0.0, "E1": 1.0, "E2": half}
         usable = [
@@ -166,9 +199,9 @@ class EloundouExposure(Method):
         ]  # fmt: skip
         total = sum(weight[i] for i in usable)
         ids, texts, types = (
-            labels["src_task_id"].tolist(),
-            labels["task"].tolist(),
-            labels["task_type"].tolist(),
+            columns.of("src_task_id", at),
+            columns.of("task", at),
+            columns.of("task_type", at),
         )
         tasks = [
             TaskContribution(

@@ -33,8 +33,10 @@ from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass, field, fields
-from typing import Protocol
+from typing import Any, Protocol
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from jobrisk.published import COVERAGE_THRESHOLD
@@ -70,6 +72,9 @@ class Evidence:
     skills: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SKILL_COLUMNS))
     reference: Evidence | None = field(default=None, repr=False)
     _rows: dict[tuple[str, str], pd.DataFrame] = field(default_factory=dict, init=False, repr=False)
+    _positions: dict[str, dict[str, npt.NDArray[np.intp]]] = field(
+        default_factory=dict, init=False, repr=False
+    )
 
     @property
     def population(self) -> Evidence:
@@ -79,20 +84,33 @@ class Evidence:
     def rows_of(self, frame: str, code: str) -> pd.DataFrame:
         """The rows of one frame (``tasks``, ``labels``, ``usage``, ``measures``, ``skills``).
 
-        The first call groups the frame once; later calls are dictionary lookups, which keeps
-        one occupation's explanations fast.
+        The first call finds every code's row positions once; a call then takes the code's rows
+        (once, later calls are dictionary lookups), and a code without rows gets an empty frame
+        without searching again, which keeps one occupation's explanations fast.
         """
         key = (frame, code)
-        if key not in self._rows:
-            data: pd.DataFrame = getattr(self, frame)
+        rows = self._rows.get(key)
+        if rows is not None:
+            return rows
+        data: pd.DataFrame = getattr(self, frame)
+        if frame not in self._positions:
             codes = data["code"].to_numpy()
             if len(self.units) == 1 and len(codes) and (codes == code).all():
                 self._rows[key] = data  # one unit (a role's own rows): nothing to group
                 return data
-            for c, rows in data.groupby("code", sort=False):
-                self._rows[(frame, str(c))] = rows
-            self._rows.setdefault(key, data.iloc[:0])
-        return self._rows[key]
+        at = self.row_positions(frame, code)
+        rows = data.iloc[at] if len(at) else data.iloc[:0]
+        self._rows[key] = rows
+        return rows
+
+    def row_positions(self, frame: str, code: str) -> npt.NDArray[np.intp]:
+        """Positions of one code's rows in a frame, in row order (what :meth:`rows_of` takes),
+        found for every code at once on the frame's first call."""
+        positions = self._positions.get(frame)
+        if positions is None:
+            data: pd.DataFrame = getattr(self, frame)
+            positions = self._positions[frame] = _positions_by_code(data["code"].to_numpy())
+        return positions.get(code, _NO_ROWS)
 
     def subset(self, codes: list[str]) -> Evidence:
         """The same evidence restricted to ``codes`` (releases are kept whole)."""
@@ -116,6 +134,24 @@ class Evidence:
     @property
     def codes(self) -> list[str]:
         return list(self.units.index)
+
+
+_NO_ROWS = np.zeros(0, dtype=np.intp)
+_NO_ROWS.setflags(write=False)
+
+
+def _positions_by_code(codes: npt.NDArray[Any]) -> dict[str, npt.NDArray[np.intp]]:
+    """Each code's row positions in row order (missing codes left out, as ``groupby``)."""
+    group, uniques = pd.factorize(codes)
+    order = np.argsort(group, kind="stable")
+    order.setflags(write=False)  # each code's positions are views of it, shared by callers
+    ranked = group[order]
+    starts = np.searchsorted(ranked, np.arange(len(uniques)), side="left")
+    ends = np.searchsorted(ranked, np.arange(len(uniques)), side="right")
+    return {
+        str(c): order[s:e]
+        for c, s, e in zip(uniques.tolist(), starts.tolist(), ends.tolist(), strict=True)
+    }
 
 
 _CACHE: weakref.WeakKeyDictionary[object, Evidence] = weakref.WeakKeyDictionary()

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -36,6 +36,7 @@ from jobrisk.methods.adoption import (
 )
 from jobrisk.methods.evidence import Evidence
 from jobrisk.methods.sums import group_sums
+from jobrisk.methods.unit_rows import task_keys
 
 __all__ = [
     "AUTOMATION_LEVELS",
@@ -114,30 +115,40 @@ class TaskTimeline:
     """Per task (rows of ``tasks``) and point (columns): reached (0/1) and automation (0-1).
 
     ``e_label`` and ``t_label`` are the Eloundou labels used (the rater's, the other rater's
-    where it has none), per task.
+    where it has none), ``first_seen`` the first release a task was seen in use (None: never),
+    per task; ``time_share``, ``task_ids`` and ``task_texts`` are the task columns every
+    explanation lists.
     """
 
     points: tuple[SeriesPoint, ...]
-    tasks: pd.DataFrame
     reached: FloatArray
     automation: FloatArray
     potential: FloatArray
-    first_seen: pd.Series
+    first_seen: ObjectArray
     e_label: ObjectArray
     t_label: ObjectArray
+    time_share: FloatArray
+    task_ids: list[Any]
+    task_texts: list[Any]
 
-    # the task columns every explanation lists, read from ``tasks`` once per timeline
-    @cached_property
-    def time_share(self) -> FloatArray:
-        return self.tasks["time_share"].to_numpy(dtype=float)
+    def __len__(self) -> int:
+        return len(self.time_share)
 
-    @cached_property
-    def task_ids(self) -> list[Any]:
-        return list(self.tasks["task_id"].tolist())
-
-    @cached_property
-    def task_texts(self) -> list[Any]:
-        return list(self.tasks["task"].tolist())
+    def take(self, rows: IntArray) -> TaskTimeline:
+        """The timeline of these task rows, in this order (one unit's, from the evidence's)."""
+        at = rows.tolist()
+        return TaskTimeline(
+            self.points,
+            self.reached[rows],
+            self.automation[rows],
+            self.potential[rows],
+            self.first_seen[rows],
+            self.e_label[rows],
+            self.t_label[rows],
+            self.time_share[rows],
+            [self.task_ids[i] for i in at],
+            [self.task_texts[i] for i in at],
+        )
 
 
 def release_points(releases: pd.DataFrame, platform: str) -> tuple[SeriesPoint, ...]:
@@ -343,14 +354,21 @@ def _build(
     )
     automation = np.column_stack([auto_label, release_auto]).astype(float)
     potential = (np.asarray((e_label == "E1") | (e_label == "E2"), dtype=bool) | ever).astype(float)
-    first = np.asarray(keys, dtype=object)[seen.argmax(axis=1)] if keys else None
-    first_seen = pd.Series(
-        np.where(seen.any(axis=1), first, None) if first is not None else None,
-        index=tasks.index,
-        dtype=object,
-    )
+    first_seen = np.full(len(tasks), None, dtype=object)
+    if keys:
+        first = np.asarray(keys, dtype=object)[seen.argmax(axis=1)]
+        first_seen = np.asarray(np.where(seen.any(axis=1), first, None), dtype=object)
     return TaskTimeline(
-        all_points, tasks, reached, automation, potential, first_seen, e_label, t_label
+        all_points,
+        reached,
+        automation,
+        potential,
+        first_seen,
+        e_label,
+        t_label,
+        tasks["time_share"].to_numpy(dtype=float),
+        list(tasks["task_id"].tolist()),
+        list(tasks["task"].tolist()),
     )
 
 
@@ -402,23 +420,34 @@ def _series(ev: Evidence, opts: TimelineOptions, fit: FitOptions) -> _SeriesMemo
     return memo[key]
 
 
+# an evidence's whole timeline per set of options, and the usage arrays it read
+_BUILT: weakref.WeakKeyDictionary[Evidence, dict[TimelineOptions, tuple[TaskTimeline, _Usage]]] = (
+    weakref.WeakKeyDictionary()
+)
 _TIMELINES: weakref.WeakKeyDictionary[Evidence, dict[tuple[Any, ...], TaskTimeline]] = (
     weakref.WeakKeyDictionary()
 )
 
 
+def _built(ev: Evidence, opts: TimelineOptions) -> tuple[TaskTimeline, _Usage]:
+    """Every task's timeline of ``ev`` and the usage it read (memoized per options)."""
+    memo = _BUILT.setdefault(ev, {})
+    if opts not in memo:
+        usage = _Usage.of(ev.usage)
+        memo[opts] = (_build(ev.tasks, usage, opts, _points_of(ev, opts.platform)), usage)
+    return memo[opts]
+
+
 def _timeline_of(ev: Evidence, code: str, opts: TimelineOptions) -> TaskTimeline:
-    """One occupation's timeline, shared by every instance explaining it (same options)."""
-    memo = _TIMELINES.setdefault(ev, {})
+    """One unit's timeline, shared by every instance explaining it (same options): its rows
+    of the evidence's timeline, which is the series' own (a task's timeline reads its own
+    rows of ``tasks`` and ``usage`` only, so it equals one built from the unit's rows)."""
+    memo = _TIMELINES.get(ev)
+    if memo is None:  # a WeakKeyDictionary's setdefault makes a weakref each call
+        memo = _TIMELINES.setdefault(ev, {})
     key = (code, opts)
     if key not in memo:
-        memo[key] = build_timeline(
-            ev.rows_of("tasks", code),
-            ev.rows_of("usage", code),
-            ev.releases,
-            opts,
-            _points_of(ev, opts.platform),
-        )
+        memo[key] = _built(ev, opts)[0].take(task_keys(ev).rows(code))
     return memo[key]
 
 
@@ -428,7 +457,8 @@ def _compute_series(
     fit: FitOptions,
     reference_rates: dict[str, GrowthRates] | None,
 ) -> tuple[pd.DataFrame, dict[str, GrowthRates]]:
-    """The series frame and each quantity's growth rates, computed afresh (not memoized)."""
+    """The series frame and each quantity's growth rates, computed afresh (only the task
+    timeline it reads is memoized)."""
     columns, rates = _series_columns(ev, opts, fit, reference_rates)
     return pd.DataFrame(columns, index=ev.units.index), rates
 
@@ -439,14 +469,10 @@ def _series_columns(
     fit: FitOptions,
     reference_rates: dict[str, GrowthRates] | None,
 ) -> tuple[dict[str, Any], dict[str, GrowthRates]]:
-    usage = _Usage.of(ev.usage)
-    tl = _build(ev.tasks, usage, opts, _points_of(ev, opts.platform))
+    tl, usage = _built(ev, opts)
     units = ev.units.index
     codes = ev.tasks["code"]
     task_codes = codes.to_numpy(dtype=object)
-    if len(units) == 1 and (task_codes == units[0]).all() and (usage.code == units[0]).all():
-        # a single unit (a custom role): its explanation's timeline is this one
-        _TIMELINES.setdefault(ev, {})[(str(units[0]), opts)] = tl
     by_code = _Grouping.of(task_codes, units)
     unit_of_task = by_code.unit_of_row
     weight = ev.tasks["time_share"].to_numpy(dtype=float)
@@ -548,7 +574,7 @@ def _notes(
             np.int64
         )
 
-    seen = per_unit(tl.first_seen.notna().to_numpy())
+    seen = per_unit(np.asarray(pd.notna(tl.first_seen), dtype=bool))
     unseen = has_tasks & (seen == 0) & (len(tl.points) > 1)
     unlabelled = per_unit(np.asarray(pd.isna(tl.e_label), dtype=bool))
     untasked = np.isnan(usage.task_id) & (usage.release == now.key)

@@ -47,6 +47,7 @@ from jobrisk.methods.exposure_series import (
     _timeline_of,
     series_columns,
 )
+from jobrisk.methods.unit_rows import table_row
 
 __all__ = ["ExposureOverTime"]
 
@@ -57,6 +58,8 @@ DERIVED_IN_TITLES = ("v3", "v4", "v5")
 
 
 def _number(value: Any) -> float | None:
+    if isinstance(value, float):  # numpy floats too: NaN is the one value unequal to itself
+        return None if value != value else float(value)
     return None if value is None or pd.isna(value) else float(value)
 
 
@@ -202,7 +205,14 @@ class ExposureOverTime(Method):
         }.get(at, f"at release {at}{' (derived)' if at in DERIVED_IN_TITLES else ''}")
         return f"{what}, {when}"
 
+    def __init__(self, **params: Any) -> None:
+        super().__init__(**params)
+        self._opts = self._read_options()  # every explanation reads them: made once
+
     def _options(self) -> tuple[TimelineOptions, FitOptions]:
+        return self._opts
+
+    def _read_options(self) -> tuple[TimelineOptions, FitOptions]:
         p = self.params
         timeline = TimelineOptions(**{f.name: p[f.name] for f in fields(TimelineOptions)})
         fit = FitOptions(
@@ -254,13 +264,12 @@ class ExposureOverTime(Method):
     def contributions(self, ev: Evidence, code: str) -> Explanation:
         opts, fit = self._options()
         q, at = self.params["quantity"], self.params["at"]
-        row = self.scores_row(ev, code)
+        row = table_row(ev, self.memoized_scores(ev), code)
         value = _number(row["value"])
         tl = _timeline_of(ev, code, opts)
-        tasks = tl.tasks
         keys = [p.key for p in tl.points]
         j = keys.index(at) if at in keys else len(keys) - 1
-        factor = tl.automation[:, j] if q == "automation_risk" else np.ones(len(tasks))
+        factor = tl.automation[:, j] if q == "automation_risk" else np.ones(len(tl))
         share = tl.time_share
         part = 100 * share * tl.reached[:, j] * factor
         e_label, t_label = tl.e_label.tolist(), tl.t_label.tolist()
@@ -284,7 +293,7 @@ class ExposureOverTime(Method):
                     "within_reach": bool(potential[i]),
                 },
             )
-            for i in range(len(tasks))
+            for i in range(len(tl))
         ]
         year = int(fit.projection_year)
         series = {p.label: _number(row[f"{q}_{p.key}"]) for p in tl.points}
@@ -305,7 +314,7 @@ class ExposureOverTime(Method):
         else:
             n_reached = int(tl.reached[:, j].sum())
             summary = (
-                f"{self.title} = {value:.1f} at {point.label}: {n_reached} of {len(tasks)} tasks "
+                f"{self.title} = {value:.1f} at {point.label}: {n_reached} of {len(tl)} tasks "
                 f"reached ({point.source})"
             )
         return Explanation(

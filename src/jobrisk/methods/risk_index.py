@@ -50,6 +50,7 @@ from jobrisk.methods.exposure_series import (
     series_columns,
 )
 from jobrisk.methods.sums import group_sums
+from jobrisk.methods.unit_rows import table_row
 
 __all__ = ["PRIORS", "RiskIndex", "RiskWeights", "prior_percentile", "risk_score"]
 
@@ -306,11 +307,11 @@ class RiskIndex(Method):
         return pd.DataFrame(out, index=ev.units.index)
 
     def contributions(self, ev: Evidence, code: str) -> Explanation:
-        row = self.scores_row(ev, code)
+        row = table_row(ev, self.memoized_scores(ev), code)
         value = None if pd.isna(row["value"]) else float(row["value"])
         # the timeline (and its task rows) only where there is a value to explain
         tl = None if value is None else _timeline_of(ev, code, TimelineOptions())
-        if tl is None or len(tl.tasks) == 0:
+        if tl is None or len(tl) == 0:
             return Explanation(
                 method=self.name,
                 code=code,

@@ -50,6 +50,7 @@ from jobrisk.methods.task_signals import (
     task_axes,
     task_signals,
 )
+from jobrisk.methods.unit_rows import table_row
 
 __all__ = [
     "AXES",
@@ -352,7 +353,16 @@ _CITATION = (
 
 
 def _none(value: Any) -> Any:
-    return None if isinstance(value, float) and np.isnan(value) else value
+    # ``value != value``: NaN, as np.isnan says for a float, without its per-call cost
+    return None if isinstance(value, float) and value != value else value
+
+
+def _in_cells(cells: npt.NDArray[Any], among: tuple[Cell, ...]) -> npt.NDArray[np.bool_]:
+    """``np.isin(cells, among)`` for a few tasks, without its per-call cost."""
+    found = np.zeros(len(cells), dtype=bool)
+    for cell in among:
+        found |= cells == str(cell)
+    return found
 
 
 _NOT_DETAIL = frozenset({"code", "task_id", "task", "time_share", "week_share"})
@@ -394,6 +404,9 @@ class TaskMatrix(Method):
     def __init__(self, **params: Any) -> None:
         super().__init__(**params)
         CostModel.from_params(self.params)
+        # the matrix these parameters read (itself for a TaskMatrix), made once, not per call
+        self._matrix_method = self if type(self) is TaskMatrix else TaskMatrix(**self.params)
+        self._rows_key = repr(sorted(self.params.items()))
 
     @property
     def name(self) -> str:
@@ -404,32 +417,37 @@ class TaskMatrix(Method):
         return self.label if self.params["rater"] == "human" else f"{self.label} (GPT-4 labels)"
 
     def _matrix(self, ev: Evidence) -> pd.DataFrame:
-        return TaskMatrix(**self.params).memoized_scores(ev)
+        return self._matrix_method.memoized_scores(ev)
 
     def _rows(self, ev: Evidence) -> TaskRows:
         """Every task's row for these parameters, computed once per evidence."""
-        memo = _ROWS.setdefault(ev, {})
-        key = repr(sorted(self.params.items()))
+        memo = _ROWS.get(ev)
+        if memo is None:
+            memo = _ROWS.setdefault(ev, {})
+        key = self._rows_key
         if key not in memo:
             memo[key] = matrix_rows(_shared(ev), self.params)
         return memo[key]
 
     def compute(self, ev: Evidence) -> pd.DataFrame:
         rows = matrix_rows(_shared(ev), self.params)
-        _ROWS.setdefault(ev, {})[repr(sorted(self.params.items()))] = rows
+        _ROWS.setdefault(ev, {})[self._rows_key] = rows
         return occupation_table(rows, ev.units, self.params)
 
-    def _one(self, ev: Evidence, code: str) -> tuple[dict[str, npt.NDArray[Any]], pd.Series]:
+    def _one(
+        self, ev: Evidence, code: str
+    ) -> tuple[dict[str, npt.NDArray[Any]], Mapping[str, Any]]:
         """The unit's task rows (columns of its tasks only) and its row of the scores."""
         # the scores first: computing them memoizes the task rows, which are then a lookup
-        occ = self._matrix(ev).loc[code]
+        occ = table_row(ev, self._matrix(ev), code)
         rows = self._rows(ev)
         at = rows.of_unit(code)
-        assert isinstance(occ, pd.Series)
-        return {name: column[at] for name, column in rows.columns.items()}, occ
+        # a unit's rows are one run in the evidence: a slice is a view, not a gathered copy
+        run = slice(at[0], at[-1] + 1) if len(at) and at[-1] - at[0] + 1 == len(at) else at
+        return {name: column[run] for name, column in rows.columns.items()}, occ
 
     @staticmethod
-    def _cost_sentence(occ: pd.Series) -> str:
+    def _cost_sentence(occ: Mapping[str, Any]) -> str:
         if pd.isna(occ["ai_cost_per_hour"]):
             return f"No AI cost: {occ['cost_note']}."
         return (
@@ -440,7 +458,7 @@ class TaskMatrix(Method):
             " loaded)."
         )
 
-    def _week_sentence(self, occ: pd.Series) -> str:
+    def _week_sentence(self, occ: Mapping[str, Any]) -> str:
         parts = ", ".join(f"{cell} {occ[column]:.0%}" for cell, column in SHARE_COLUMNS.items())
         return f"Headline {occ['cell']}: {parts} of the week over {occ['n_tasks']} tasks."
 
@@ -448,7 +466,7 @@ class TaskMatrix(Method):
         self,
         code: str,
         rows: dict[str, npt.NDArray[Any]],
-        occ: pd.Series,
+        occ: Mapping[str, Any],
         value: float,
         weights: npt.NDArray[np.float64],
     ) -> Explanation:
@@ -489,7 +507,7 @@ class TaskMatrix(Method):
 
     def contributions(self, ev: Evidence, code: str) -> Explanation:
         rows, occ = self._one(ev, code)
-        in_ai = np.isin(rows["cell"], [str(c) for c in AI_CELLS])
+        in_ai = _in_cells(rows["cell"], AI_CELLS)
         weights = np.nan_to_num(np.where(in_ai, rows["week_share"], 0.0), nan=0.0)
         return self._explanation(code, rows, occ, occ["value"], weights)
 
@@ -525,7 +543,7 @@ class AICostPerTaskHour(TaskMatrix):
     def contributions(self, ev: Evidence, code: str) -> Explanation:
         rows, occ = self._one(ev, code)
         scope = (
-            np.isin(rows["cell"], [str(c) for c in AI_CELLS])
+            _in_cells(rows["cell"], AI_CELLS)
             if self.params["cost_scope"] == "ai_cells"
             else rows["cell"] != UNSCORED
         )

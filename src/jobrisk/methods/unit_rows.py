@@ -9,17 +9,33 @@ microseconds for a custom role's one-unit evidence, and no frame slicing for an 
 from __future__ import annotations
 
 import weakref
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from pandas.api.extensions import ExtensionDtype
+
+# pandas' own rules for a row's dtype and for to_dict()'s scalars, so a row reads the same
+from pandas.core.dtypes.cast import (  # type: ignore[attr-defined]
+    find_common_type,
+    maybe_box_native,
+)
 
 from jobrisk.methods.evidence import Evidence
 from jobrisk.methods.sums import FloatArray, IntArray, in_key_order
 
-__all__ = ["TaskKeys", "as_floats", "task_keys", "unit_position", "unit_positions"]
+__all__ = [
+    "TableRow",
+    "TaskKeys",
+    "as_floats",
+    "table_row",
+    "task_keys",
+    "unit_position",
+    "unit_positions",
+]
 
 
 def as_floats(column: pd.Series) -> FloatArray:
@@ -103,3 +119,103 @@ def task_keys(ev: Evidence) -> TaskKeys:
         )
         _TASK_KEYS[ev] = keys
     return keys
+
+
+@dataclass(frozen=True, eq=False)
+class _RowReader:
+    """A table's rows' positions and, read on first use, its columns as arrays."""
+
+    table: pd.DataFrame = field(repr=False)  # held, so no other table takes its id
+    positions: dict[Any, int]
+    labels: dict[str, Any]  # column name -> the table's label
+    rows: list[list[Any]] | None = field(default=None, repr=False)  # a numeric table's rows
+    _columns: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def column(self, name: str) -> Any:
+        """A column as ``.loc`` reads its scalars: the extension array, or the numpy array."""
+        if name not in self._columns:
+            data = self.table[self.labels[name]]
+            if isinstance(data.dtype, pd.StringDtype):
+                # the same str (or NaN) objects as the array's own scalars, at numpy speed
+                self._columns[name] = data.to_numpy(dtype=object)
+            elif isinstance(data.dtype, ExtensionDtype) or data.dtype.kind in "mM":
+                # the array's own scalars (Timestamp, Timedelta, NA) as .loc gives them
+                self._columns[name] = data.array
+            else:
+                self._columns[name] = data.to_numpy()
+        return self._columns[name]
+
+
+class TableRow(Mapping[str, Any]):
+    """One row of a table as column name -> value, each column read when first asked for.
+
+    The values are the objects ``table.loc[code]`` holds (numpy or extension scalars), or
+    with ``native`` those of its ``to_dict()`` (Python scalars, None for ``pd.NA``).
+    """
+
+    __slots__ = ("_at", "_native", "_reader")
+
+    def __init__(self, reader: _RowReader, at: int, native: bool) -> None:
+        self._reader, self._at, self._native = reader, at, native
+
+    def __getitem__(self, name: str) -> Any:
+        column = self._reader._columns.get(name)
+        if column is None:
+            column = self._reader.column(name)
+        value = column[self._at]
+        return maybe_box_native(value) if self._native else value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._reader.labels)
+
+    def __len__(self) -> int:
+        return len(self._reader.labels)
+
+
+_ROW_READERS: weakref.WeakKeyDictionary[Evidence, dict[int, _RowReader | None]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _row_reader(ev: Evidence, table: pd.DataFrame) -> _RowReader | None:
+    """The table's reader, memoized on ``ev``; None where ``.loc`` gives neither a row of
+    object dtype nor one of a numpy number type (duplicate labels, one datetime or extension
+    type throughout): those rows are read with ``.loc``."""
+    memo = _ROW_READERS.get(ev)
+    if memo is None:  # a WeakKeyDictionary's setdefault makes a weakref each call
+        memo = _ROW_READERS.setdefault(ev, {})
+    key = id(table)
+    if key in memo:
+        reader = memo[key]
+        if reader is None or reader.table is table:
+            return reader
+    found: _RowReader | None = None
+    # The row ``.loc`` gives has the columns' common type (pandas' BlockManager.fast_xs).
+    # Of object type, it holds each column's own scalar (numpy, or the extension array's):
+    # the same objects as indexing the column's array. Of a numpy number type (floats, or
+    # ints and floats), its items are Python numbers of that type: the rows of to_numpy().
+    dtype = find_common_type(list(table.dtypes)) if table.shape[1] else None
+    if table.index.is_unique and isinstance(dtype, np.dtype) and dtype.kind in "Obiuf":
+        found = _RowReader(
+            table=table,
+            positions={c: i for i, c in enumerate(table.index.tolist())},
+            labels={str(c): c for c in table.columns},
+            rows=table.to_numpy(dtype=dtype).tolist() if dtype.kind != "O" else None,
+        )
+    memo[key] = found
+    return found
+
+
+def table_row(
+    ev: Evidence, table: pd.DataFrame, code: str, *, native: bool = False
+) -> Mapping[str, Any]:
+    """``table.loc[code]`` as column name -> value (with ``native``: its ``to_dict()``), read
+    from the table's arrays, memoized on ``ev``: microseconds instead of pandas' row
+    assembly. The table must not change while ``ev`` lives (memoized score tables do not)."""
+    reader = _row_reader(ev, table)
+    if reader is None:
+        row = table.loc[code]
+        return {str(k): v for k, v in (row.to_dict() if native else row).items()}
+    if reader.rows is not None:  # Python numbers either way
+        return dict(zip(reader.labels, reader.rows[reader.positions[code]], strict=True))
+    return TableRow(reader, reader.positions[code], native)
