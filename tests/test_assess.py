@@ -22,9 +22,11 @@ from jobrisk.role_evidence import (
     MATCHED,
     PREDICTED,
     UNMATCHED,
+    TaskMatch,
     match_tasks,
     role_evidence,
     role_subject,
+    roles_subject,
 )
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "roles"
@@ -226,3 +228,49 @@ def test_a_batch_gives_each_role_what_it_gets_alone(catalog: Catalog) -> None:
         assert got.matches == alone.matches
         # the same figures; a float may differ in its last bits (sums taken over the batch)
         assert_same(got, alone, role.title)
+
+
+def test_a_role_with_only_predicted_tasks_has_empty_occupation_frames(catalog: Catalog) -> None:
+    # No matched task, so no occupation lends the role its usage, measures or skills: those
+    # frames are empty but keep the O*NET frames' columns and types, alone and in a batch.
+    ev = load_evidence(catalog)
+    role = roles.make_role("Predicted only", ["Write grant proposals", "Tune pianos"])
+    guessed = tuple(
+        TaskMatch(
+            index=i,
+            text=t.text,
+            share=t.share,
+            status=PREDICTED,
+            best=None,
+            confidence=0.0,
+            alternatives=(),
+            e_label="E1",
+            t_label="T2",
+            label_source="predicted",
+            label_confidence=0.6,
+        )
+        for i, t in enumerate(role.tasks, 1)
+    )
+    own = role_subject(ev, role, guessed, "role:predicted-only")
+    for frame in ("usage", "measures", "skills"):
+        got, base = getattr(own, frame), getattr(ev, frame)
+        assert got.empty, frame
+        assert list(got.columns) == list(base.columns), frame
+        assert got.dtypes.equals(base.dtypes), frame
+    assert list(own.tasks["human_e"]) == ["E1", "E1"]
+    assert own.units.loc["role:predicted-only", "matched_code"] is None or pd.isna(
+        own.units.loc["role:predicted-only", "matched_code"]
+    )
+    other = roles.make_role("Data analyst", ["Clean and merge data sets from several sources"])
+    setup = role_matching(catalog, "lexical")
+    matched = match_tasks(
+        other, setup.matcher, setup.confidence, setup.labeler, setup.policy, setup.twin_labels
+    )
+    batch = roles_subject(ev, [(other, matched, "role:a"), (role, guessed, "role:b")])
+    for frame in ("usage", "measures", "skills"):
+        assert not (getattr(batch, frame)["code"] == "role:b").any(), frame
+    pd.testing.assert_frame_equal(
+        batch.tasks[batch.tasks["code"] == "role:b"].reset_index(drop=True),
+        own.tasks.assign(code="role:b"),
+        check_exact=True,
+    )

@@ -23,7 +23,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import numpy as np
 import pandas as pd
@@ -242,19 +242,33 @@ def _usage_positions(base: Evidence) -> dict[tuple[str, int], np.ndarray]:
     return _USAGE_ROWS[base]
 
 
-_CODE_ROWS: weakref.WeakKeyDictionary[Evidence, dict[str, dict[str, np.ndarray]]] = (
+@dataclass(frozen=True)
+class _Table:
+    """One frame of an evidence as plain arrays, for :func:`_weighted_by_occupation`."""
+
+    rows: dict[str, np.ndarray]  # code -> positions of its rows
+    keys: dict[str, tuple[np.ndarray, Any]]  # key column -> (sorted factorization codes, column)
+    values: dict[str, np.ndarray]  # value column -> floats, missing as NaN
+
+
+_TABLES: weakref.WeakKeyDictionary[Evidence, dict[tuple[str, ...], _Table]] = (
     weakref.WeakKeyDictionary()
 )
 
 
-def _code_rows(base: Evidence, frame: str) -> dict[str, np.ndarray]:
-    """The positions of each code's rows in ``base.<frame>``, once per evidence and frame."""
-    memo = _CODE_ROWS.setdefault(base, {})
-    if frame not in memo:
+def _table(base: Evidence, frame: str, keys: list[str], values: list[str]) -> _Table:
+    """``base.<frame>``'s rows per code, keys and values, once per evidence and frame."""
+    memo = _TABLES.setdefault(base, {})
+    name = (frame, *keys, "|", *values)
+    if name not in memo:
         data: pd.DataFrame = getattr(base, frame)
         groups = data.groupby("code", sort=False).indices
-        memo[frame] = {str(k): np.asarray(v) for k, v in groups.items()}
-    return memo[frame]
+        memo[name] = _Table(
+            rows={str(k): np.asarray(v) for k, v in groups.items()},
+            keys={k: (pd.factorize(data[k], sort=True)[0], data[k].array) for k in keys},
+            values={v: data[v].to_numpy(dtype=float, na_value=np.nan) for v in values},
+        )
+    return memo[name]
 
 
 def _weighted_by_occupation(
@@ -263,45 +277,46 @@ def _weighted_by_occupation(
     weights: Sequence[dict[str, float]],
     keys: list[str],
     values: list[str],
-) -> tuple[pd.DataFrame, np.ndarray]:
+) -> tuple[dict[str, Any], np.ndarray]:
     """Per role (``weights[r]``: occupation -> weight), the weighted mean of ``values`` per
-    ``keys`` over the rows of ``base.<frame>`` of its occupations; and each row's role.
+    ``keys`` over the rows of ``base.<frame>`` of its occupations (columns of plain arrays);
+    and each row's role.
 
     Rows come out by role, then sorted by ``keys``, rows with a missing key dropped, as a pandas
     ``groupby(keys).sum()`` per role gives them. The sums are ``np.bincount``s: each group adds
     its rows in row order (the role's occupations in code order), whatever the other roles, so
     a role gets the same means alone or in a batch.
     """
-    where = _code_rows(base, frame)
+    table = _table(base, frame, keys, values)
     positions, weight, role = [], [], []
     for r, w in enumerate(weights):
         for code in sorted(w):
-            at = where.get(code)
+            at = table.rows.get(code)
             if at is not None:
                 positions.append(at)
                 weight.append(np.full(len(at), w[code]))
                 role.append(np.full(len(at), r))
-    data: pd.DataFrame = getattr(base, frame)
-    if not positions:
-        return data.iloc[:0][keys + values].reset_index(drop=True), np.zeros(0, dtype=np.intp)
-    rows = data.iloc[np.concatenate(positions)]
-    w_all, r_all = np.concatenate(weight), np.concatenate(role)
-    codes = [pd.factorize(rows[k], sort=True) for k in keys]
-    known = np.logical_and.reduce([c >= 0 for c, _ in codes])
-    if not known.any():
-        return data.iloc[:0][keys + values].reset_index(drop=True), np.zeros(0, dtype=np.intp)
+    rows = np.concatenate(positions) if positions else np.zeros(0, dtype=np.intp)
+    w_all = np.concatenate(weight) if weight else np.zeros(0)
+    r_all = np.concatenate(role) if role else np.zeros(0, dtype=np.intp)
+    codes = [table.keys[k][0][rows] for k in keys]
+    known = np.logical_and.reduce([c >= 0 for c in codes])
     rows, w_all, r_all = rows[known], w_all[known], r_all[known]
+    # the codes of a sorted factorization of the whole frame order the keys as one of the
+    # selected rows would, so the groups (and their order) are the same
     flat = np.ravel_multi_index(
-        [r_all] + [c[known] for c, _ in codes], [len(weights)] + [len(u) for _, u in codes]
+        [r_all] + [c[known] for c in codes],
+        [max(len(weights), 1)] + [max(int(table.keys[k][0].max(initial=0)) + 1, 1) for k in keys],
     )
     _, first, group = np.unique(flat, return_index=True, return_inverse=True)
-    out = {k: rows[k].iloc[first].reset_index(drop=True) for k in keys}
+    out: dict[str, Any] = {k: table.keys[k][1].take(rows[first]) for k in keys}
     for v in values:
-        x = rows[v].to_numpy(dtype=float, na_value=np.nan)
-        num = np.bincount(group, weights=np.where(np.isnan(x), 0.0, x * w_all))
-        den = np.bincount(group, weights=np.where(np.isnan(x), 0.0, w_all))
-        out[v] = pd.Series(np.divide(num, den, out=np.full_like(num, np.nan), where=den > 0))
-    return pd.DataFrame(out), r_all[first]
+        x = table.values[v][rows]
+        # float even for no rows (bincount gives integers then)
+        num = np.bincount(group, weights=np.where(np.isnan(x), 0.0, x * w_all)).astype(float)
+        den = np.bincount(group, weights=np.where(np.isnan(x), 0.0, w_all)).astype(float)
+        out[v] = np.divide(num, den, out=np.full_like(num, np.nan), where=den > 0)
+    return out, r_all[first]
 
 
 def role_evidence(base: Evidence, role: Role, matches: Sequence[TaskMatch], code: str) -> Evidence:
@@ -379,69 +394,95 @@ def roles_subject(
         weights.append(occ)
     tasks = _frame_like(task_cols, base.tasks)
     n = len(task_cols["code"])
-    labels = _frame_like(
-        {
-            "code": task_cols["code"],
-            "src_task_id": task_cols["task_id"],
-            "task": task_cols["task"],
-            "task_type": ["Core"] * n,
-            "core_weight": task_cols["time_share"],  # a role's tasks are weighted by time
-            "human_e": task_cols["human_e"],
-            "gpt4_e": task_cols["gpt4_e"],
-            "human_t": task_cols["human_t"],
-            "gpt4_t": task_cols["gpt4_t"],
-            "task_id": task_cols["task_id"],
-            "rating_weight": task_cols["time_share"],
-        },
-        base.labels,
-    )[list(base.labels.columns)]
-    usage = (
-        base.usage.iloc[np.concatenate(usage_at)].assign(
-            code=np.array(usage_code, dtype=object), task_id=np.array(usage_task, dtype=np.int64)
+    label_cols: dict[str, list[object]] = {
+        "code": task_cols["code"],
+        "src_task_id": task_cols["task_id"],
+        "task": task_cols["task"],
+        "task_type": ["Core"] * n,
+        "core_weight": task_cols["time_share"],  # a role's tasks are weighted by time
+        "human_e": task_cols["human_e"],
+        "gpt4_e": task_cols["gpt4_e"],
+        "human_t": task_cols["human_t"],
+        "gpt4_t": task_cols["gpt4_t"],
+        "task_id": task_cols["task_id"],
+        "rating_weight": task_cols["time_share"],
+    }
+    labels = _frame_like({c: label_cols[c] for c in base.labels.columns}, base.labels)
+    if usage_at:
+        at = np.concatenate(usage_at)
+        own_usage = {
+            "code": pd.array(usage_code, dtype="str"),
+            "task_id": np.array(usage_task, dtype=np.int64),
+        }
+        usage = pd.DataFrame(
+            {
+                c: own_usage[c] if c in own_usage else base.usage[c].array.take(at)
+                for c in base.usage.columns
+            }
         )
-        if usage_at
-        else base.usage.iloc[:0]
-    )
-    measures, m_role = _weighted_by_occupation(base, "measures", weights, ["measure"], ["value"])
-    measures = measures.assign(
-        code=pd.Series(np.array(codes, dtype=object)[m_role], dtype="str", index=measures.index),
-        match_quality="via matched tasks",
+    else:
+        usage = base.usage.iloc[:0].reset_index(drop=True)
+    role_codes = np.array(codes, dtype=object)
+    m_cols, m_role = _weighted_by_occupation(base, "measures", weights, ["measure"], ["value"])
+    n_m = len(m_role)
+    sources = _measure_sources(base)
+    m_cols.update(
+        code=pd.array(role_codes[m_role], dtype="str"),
+        match_quality=pd.array(["via matched tasks"] * n_m, dtype="str"),
         n_source_codes=np.array([len(w) for w in weights], dtype=np.int64)[m_role],
-        source_codes=pd.Series(
-            np.array([",".join(w) for w in weights], dtype=object)[m_role],
-            dtype="str",
-            index=measures.index,
+        source_codes=pd.array(
+            np.array([",".join(w) for w in weights], dtype=object)[m_role], dtype="str"
         ),
-        source_id=measures["measure"].map(_measure_sources(base)),
-        source_taxonomy="O*NET-SOC 2019 (matched tasks)",
-    ).reindex(columns=base.measures.columns)
-    skills, s_role = _weighted_by_occupation(
+        source_id=pd.array(
+            np.array([sources.get(m) for m in m_cols["measure"]], dtype=object), dtype="str"
+        ),
+        source_taxonomy=pd.array(["O*NET-SOC 2019 (matched tasks)"] * n_m, dtype="str"),
+    )
+    measures = pd.DataFrame({c: m_cols.get(c, np.full(n_m, np.nan)) for c in base.measures.columns})
+    s_cols, s_role = _weighted_by_occupation(
         base, "skills", weights, ["kind", "element_id", "element"], ["importance", "level"]
     )
-    skills = skills.assign(
-        code=pd.Series(np.array(codes, dtype=object)[s_role], dtype="str", index=skills.index)
-    )[list(base.skills.columns)]
+    s_cols["code"] = pd.array(role_codes[s_role], dtype="str")
+    skills = pd.DataFrame({c: s_cols[c] for c in base.skills.columns})
     return Evidence(
         units=_role_units(base, subjects, weights),
         tasks=tasks,
         labels=labels,
-        usage=usage.reset_index(drop=True),
+        usage=usage,
         releases=base.releases,
         measures=measures,
-        skills=skills.reset_index(drop=True),
+        skills=skills,
         reference=base,
     )
 
 
-_SOURCES: weakref.WeakKeyDictionary[Evidence, pd.Series] = weakref.WeakKeyDictionary()
+_SOURCES: weakref.WeakKeyDictionary[Evidence, dict[str, object]] = weakref.WeakKeyDictionary()
 
 
-def _measure_sources(base: Evidence) -> pd.Series:
+def _measure_sources(base: Evidence) -> dict[str, object]:
     """Each measure's source id (the first row's), once per evidence."""
     if base not in _SOURCES:
         first = base.measures.drop_duplicates("measure")
-        _SOURCES[base] = first.set_index("measure")["source_id"]
+        _SOURCES[base] = dict(zip(first["measure"], first["source_id"], strict=True))
     return _SOURCES[base]
+
+
+_UNIT_LINKS: weakref.WeakKeyDictionary[Evidence, tuple[dict[str, float], dict[str, bool]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _unit_links(base: Evidence) -> tuple[dict[str, float], dict[str, bool]]:
+    """Each occupation's job zone and usage link, once per evidence."""
+    if base not in _UNIT_LINKS:
+        _UNIT_LINKS[base] = cast(
+            tuple[dict[str, float], dict[str, bool]],
+            (
+                base.units["job_zone"].astype(float).to_dict(),
+                base.units["usage_linked"].fillna(False).to_dict(),
+            ),
+        )
+    return _UNIT_LINKS[base]
 
 
 def _role_units(
@@ -450,8 +491,7 @@ def _role_units(
     weights: Sequence[dict[str, float]],
 ) -> pd.DataFrame:
     """One unit row per role: job zone and usage link from its matched occupations."""
-    zone_of = base.units["job_zone"].astype(float).to_dict()
-    linked_of = base.units["usage_linked"].fillna(False).to_dict()
+    zone_of, linked_of = _unit_links(base)
     rows: dict[str, list[object]] = {c: [] for c in base.units.columns}
     rows["matched_code"] = []
     for (role, _, _), occ in zip(subjects, weights, strict=True):

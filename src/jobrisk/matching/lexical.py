@@ -43,6 +43,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from jobrisk.matching.base import Candidate, Matcher
 from jobrisk.matching.calibration import LEXICAL_CALIBRATION, Calibration
+from jobrisk.matching.features import tfidf_transform
 
 if TYPE_CHECKING:
     from jobrisk.catalog import Catalog
@@ -278,8 +279,8 @@ class _Views:
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         normalized = [normalize_task_text(t) for t in texts]
-        w = self.words.transform([_stemmed(n) for n in normalized])
-        c = self.chars.transform(normalized)
+        w = tfidf_transform(self.words, [_stemmed(n) for n in normalized])
+        c = tfidf_transform(self.chars, normalized)
         return self._combine(w, c)
 
     def _combine(self, w: sp.csr_matrix, c: sp.csr_matrix) -> sp.csr_matrix:
