@@ -34,13 +34,16 @@ from jobrisk.matching.lexical import (
 )
 from jobrisk.matching.semantic import (
     EMBEDDING_DIM,
+    FLOAT32_ENV,
     META_MODEL_KEY,
     MODEL_NAME,
     NO_EMBEDDINGS,
     SEMANTIC_MISSING,
     SemanticMatcher,
+    embed_queries,
     embed_texts,
     load_task_embeddings,
+    native_bfloat16,
     semantic_available,
     task_embedding_table,
 )
@@ -337,6 +340,37 @@ def test_embeddings_are_unit_float32_and_blank_is_zero(semantic: SemanticMatcher
     assert np.allclose(norms[[0, 3]], 1.0, atol=1e-5) and (norms[[1, 2]] == 0).all()
     assert calls[-1] == (4, 4)
     assert np.allclose(np.linalg.norm(semantic.embeddings, axis=1), 1.0, atol=1e-5)
+
+
+def test_bfloat16_queries_agree_with_float32(
+    semantic: SemanticMatcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not native_bfloat16():
+        pytest.skip("this CPU has no native bfloat16: queries are embedded in float32")
+    texts = [rewrite for rewrites in REWRITES.values() for rewrite in rewrites]
+    reduced = embed_queries(texts)
+    monkeypatch.setenv(FLOAT32_ENV, "1")
+    native_bfloat16.cache_clear()
+    try:
+        assert not native_bfloat16()
+        full = embed_queries(texts)
+    finally:
+        monkeypatch.delenv(FLOAT32_ENV)
+        native_bfloat16.cache_clear()
+    assert not np.array_equal(reduced, full)  # the bfloat16 path did run
+    assert (reduced * full).sum(axis=1).min() > 0.9999
+    rows_reduced, _ = semantic.top_k(reduced, 5)
+    rows_full, _ = semantic.top_k(full, 5)
+    assert np.array_equal(rows_reduced[:, 0], rows_full[:, 0])
+    # The index's own embeddings stay float32 whatever the CPU.
+    assert np.array_equal(
+        embed_texts(texts[:3]),
+        np.asarray(
+            task_embedding_table(
+                pd.DataFrame({"code": ["x"] * 3, "task_id": [1, 2, 3], "task": texts[:3]})
+            )["embedding"].tolist()
+        ),
+    )
 
 
 def test_embeddings_round_trip_through_an_index(
