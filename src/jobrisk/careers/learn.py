@@ -12,7 +12,6 @@ skill (Pearson correlation over occupations): ``rise = sum over activities of (s
 
 from __future__ import annotations
 
-import dataclasses
 import weakref
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,7 +30,7 @@ from jobrisk.careers.subject import (
 from jobrisk.catalog import Catalog
 from jobrisk.consensus import CONSENSUS_SET
 from jobrisk.errors import InputError
-from jobrisk.jsonready import json_ready
+from jobrisk.jsonready import plain_record
 from jobrisk.methods import REGISTRY, load_evidence
 from jobrisk.methods.base import Direction
 from jobrisk.methods.evidence import Evidence
@@ -107,7 +106,7 @@ class SkillsToLearn:
 
     def to_dict(self) -> dict[str, Any]:
         """Strict JSON values (NaN becomes None)."""
-        return json_ready(dataclasses.asdict(self))  # type: ignore[no-any-return]
+        return plain_record(self)
 
 
 def comparable_jobs(

@@ -40,7 +40,7 @@ from jobrisk.careers.subject import (
 )
 from jobrisk.catalog import Catalog
 from jobrisk.errors import InputError
-from jobrisk.jsonready import json_ready
+from jobrisk.jsonready import plain_record
 from jobrisk.methods import REGISTRY, load_evidence
 from jobrisk.roles import Role
 
@@ -134,7 +134,7 @@ class Move:
 
     def to_dict(self) -> dict[str, Any]:
         """Strict JSON values (NaN becomes None)."""
-        return json_ready(dataclasses.asdict(self))  # type: ignore[no-any-return]
+        return plain_record(self)
 
 
 @dataclass(frozen=True)
@@ -167,7 +167,7 @@ class CareerMoves:
 
     def to_dict(self) -> dict[str, Any]:
         """Strict JSON values (NaN becomes None)."""
-        return json_ready(dataclasses.asdict(self))  # type: ignore[no-any-return]
+        return plain_record(self)
 
 
 def check_thresholds(min_similarity: float, min_wage_share: float, limit: int) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +15,7 @@ from jobrisk.careers.moves import (
 )
 from jobrisk.careers.subject import CONSENSUS, check_method, resolve_subject
 from jobrisk.catalog import Catalog
-from jobrisk.jsonready import json_ready
+from jobrisk.jsonready import plain_record
 from jobrisk.roles import Role
 
 
@@ -30,7 +29,7 @@ class Careers:
 
     def to_dict(self) -> dict[str, Any]:
         """Strict JSON values (NaN becomes None)."""
-        return json_ready(dataclasses.asdict(self))  # type: ignore[no-any-return]
+        return plain_record(self)
 
 
 def careers_report(
