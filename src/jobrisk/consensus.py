@@ -115,13 +115,11 @@ class _Population:
     position: dict[str, int]  # code -> row of the tables and of the arrays below
     pct: dict[str, np.ndarray]  # method -> exposure percentiles (the table's rows)
 
-    objects: dict[str, np.ndarray] = field(default_factory=dict)  # method -> table as objects
     columns: dict[str, tuple[list[Any], list[Any], list[Any], tuple[list[Any], ...]]] = field(
         default_factory=dict
     )
     method_values: dict[str, tuple[MethodValue, ...]] = field(default_factory=dict)  # per code
     descriptions: dict[str, tuple[str, str, str, str]] = field(default_factory=dict)
-    frames: dict[str, pd.DataFrame] = field(default_factory=dict)  # values, percentiles
 
     def described(self, name: str) -> tuple[str, str, str, str]:
         """A method's title, family, direction and unit, read once (a title is a property)."""
@@ -132,36 +130,22 @@ class _Population:
             self.descriptions[name] = described
         return described
 
-    @property
+    @functools.cached_property
     def values(self) -> pd.DataFrame:
         """Code x method name: the values (made on first use; a batch's consensus reads the
         arrays)."""
-        if "values" not in self.frames:
-            self.frames["values"] = pd.DataFrame(self.value_arrays, index=self.index)
-        return self.frames["values"]
+        return pd.DataFrame(self.value_arrays, index=self.index)
 
-    @property
+    @functools.cached_property
     def percentiles(self) -> pd.DataFrame:
         """Code x method name: the exposure-aligned percentiles (made on first use)."""
-        if "percentiles" not in self.frames:
-            self.frames["percentiles"] = pd.DataFrame(self.pct, index=self.index)
-        return self.frames["percentiles"]
-
-    def row(self, name: str, code: str) -> dict[str, Any]:
-        """One unit's row of a method's table as column -> plain value. Each table is turned
-        into one object array on first use: cheaper than a pandas row lookup per unit once a
-        batch of roles reads it, and than converting every column of every table up front."""
-        if name not in self.objects:
-            self.objects[name] = self.tables[name].to_numpy(dtype=object)
-        table = self.tables[name]
-        values = self.objects[name][self.position[code]].tolist()
-        return dict(zip(map(str, table.columns), values, strict=True))
+        return pd.DataFrame(self.pct, index=self.index)
 
     def method_columns(
         self, name: str
     ) -> tuple[list[Any], list[Any], list[Any], tuple[list[Any], ...]]:
         """A method's value, n_tasks and note columns and its label columns (zone, cell, label,
-        those it has) as plain values (the values of :meth:`row`), listed on first use."""
+        those it has) as plain values, listed on first use."""
         listed = self.columns.get(name)
         if listed is None:
             table = self.tables[name]

@@ -262,9 +262,8 @@ def _table(base: Evidence, frame: str, keys: list[str], values: list[str]) -> _T
     name = (frame, *keys, "|", *values)
     if name not in memo:
         data: pd.DataFrame = getattr(base, frame)
-        groups = data.groupby("code", sort=False).indices
         memo[name] = _Table(
-            rows={str(k): np.asarray(v) for k, v in groups.items()},
+            rows=base.positions_by_code(frame),
             keys={k: (pd.factorize(data[k], sort=True)[0], data[k].array) for k in keys},
             values={v: data[v].to_numpy(dtype=float, na_value=np.nan) for v in values},
         )

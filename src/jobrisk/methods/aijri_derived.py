@@ -65,9 +65,9 @@ _SCORED: weakref.WeakKeyDictionary[Evidence, dict[tuple[Any, ...], _Scored]] = (
 
 
 # each unit's result per evidence and parameters, as :meth:`DerivedAijri.compute` made it
-_RESULTS: weakref.WeakKeyDictionary[Evidence, dict[str, dict[str, aijri.AijriResult]]] = (
-    weakref.WeakKeyDictionary()
-)
+_RESULTS: weakref.WeakKeyDictionary[
+    Evidence, dict[tuple[str, str], dict[str, aijri.AijriResult]]
+] = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -278,13 +278,6 @@ class DerivedAijri(Method):
 
     # --- the assessment ----------------------------------------------------------------
 
-    def __init__(self, **params: Any) -> None:
-        super().__init__(**params)
-        self._results_key = repr(sorted(self.params.items()))
-
-    def _key(self) -> str:
-        return self._results_key
-
     def _scored(self, ev: Evidence) -> _Scored:
         """The task scores of ``ev`` (memoized per evidence and parameters)."""
         memo = _SCORED.get(ev)
@@ -369,7 +362,7 @@ class DerivedAijri(Method):
         titles = ev.units["title"].to_dict()
         results = {}
         # each unit's whole result, which its explanation shows: computed once, here
-        computed = _RESULTS.setdefault(ev, {}).setdefault(self._key(), {})
+        computed = _RESULTS.setdefault(ev, {}).setdefault(self._memo_key(), {})
         for code, tasks in _task_tuples(scored).items():
             if code not in reasons or reasons[code]:
                 continue
@@ -439,7 +432,7 @@ class DerivedAijri(Method):
                 inputs=dict(inputs),
                 notes=(reason, *notes),
             )
-        result = _RESULTS.get(ev, {}).get(self._key(), {}).get(code)
+        result = _RESULTS.get(ev, {}).get(self._memo_key(), {}).get(code)
         if result is None:  # not kept by compute (it read the labelled share from its totals)
             tasks_in = _task_tuples(scored).get(code, [])
             result = aijri.compute(build_assessment(str(unit["title"]), tasks_in, row))

@@ -106,11 +106,16 @@ class Evidence:
     def row_positions(self, frame: str, code: str) -> npt.NDArray[np.intp]:
         """Positions of one code's rows in a frame, in row order (what :meth:`rows_of` takes),
         found for every code at once on the frame's first call."""
+        return self.positions_by_code(frame).get(code, _NO_ROWS)
+
+    def positions_by_code(self, frame: str) -> dict[str, npt.NDArray[np.intp]]:
+        """Each code's row positions in a frame, in row order, as ``groupby("code").indices``
+        gives them (codes without rows left out), found once per frame; read-only arrays."""
         positions = self._positions.get(frame)
         if positions is None:
             data: pd.DataFrame = getattr(self, frame)
             positions = self._positions[frame] = _positions_by_code(data["code"].to_numpy())
-        return positions.get(code, _NO_ROWS)
+        return positions
 
     def subset(self, codes: list[str]) -> Evidence:
         """The same evidence restricted to ``codes`` (releases are kept whole)."""

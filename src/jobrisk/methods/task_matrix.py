@@ -310,7 +310,9 @@ def _shared(ev: Evidence) -> TaskInputs:
 
 
 # Task rows per evidence and parameters, so an explanation is a lookup, not a recomputation.
-_ROWS: weakref.WeakKeyDictionary[Evidence, dict[str, TaskRows]] = weakref.WeakKeyDictionary()
+_ROWS: weakref.WeakKeyDictionary[Evidence, dict[tuple[str, str], TaskRows]] = (
+    weakref.WeakKeyDictionary()
+)
 
 _INPUTS = (
     *(
@@ -406,7 +408,6 @@ class TaskMatrix(Method):
         CostModel.from_params(self.params)
         # the matrix these parameters read (itself for a TaskMatrix), made once, not per call
         self._matrix_method = self if type(self) is TaskMatrix else TaskMatrix(**self.params)
-        self._rows_key = repr(sorted(self.params.items()))
 
     @property
     def name(self) -> str:
@@ -424,14 +425,14 @@ class TaskMatrix(Method):
         memo = _ROWS.get(ev)
         if memo is None:
             memo = _ROWS.setdefault(ev, {})
-        key = self._rows_key
+        key = self._matrix_method._memo_key()  # the task rows belong to the matrix
         if key not in memo:
             memo[key] = matrix_rows(_shared(ev), self.params)
         return memo[key]
 
     def compute(self, ev: Evidence) -> pd.DataFrame:
         rows = matrix_rows(_shared(ev), self.params)
-        _ROWS.setdefault(ev, {})[self._rows_key] = rows
+        _ROWS.setdefault(ev, {})[self._matrix_method._memo_key()] = rows
         return occupation_table(rows, ev.units, self.params)
 
     def _one(
